@@ -1,0 +1,43 @@
+from council.activities.models.activity import (
+    COUNCIL_KINDS,
+    HQ_KINDS,
+    KINDS,
+    STATUSES,
+    VISIBILITIES,
+    Activity,
+    Attachment,
+    Attendance,
+    Category,
+    activity_measures,
+    activity_organizers,
+    activity_participants,
+)
+from council.activities.models.minutes import (
+    MINUTES_STATUSES,
+    RECORD_FIELDS,
+    ActionItem,
+    Minutes,
+    MinutesResponse,
+    MinutesRevision,
+)
+
+__all__ = [
+    "COUNCIL_KINDS",
+    "HQ_KINDS",
+    "KINDS",
+    "MINUTES_STATUSES",
+    "RECORD_FIELDS",
+    "STATUSES",
+    "VISIBILITIES",
+    "ActionItem",
+    "Activity",
+    "Attachment",
+    "Attendance",
+    "Category",
+    "Minutes",
+    "MinutesResponse",
+    "MinutesRevision",
+    "activity_measures",
+    "activity_organizers",
+    "activity_participants",
+]

@@ -1,0 +1,211 @@
+"""Activities: every meeting, briefing, exhibition or publication a council logs."""
+
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from council import fiscal
+from council.extensions import UTCDateTime, db, utc_now
+
+STATUSES = {
+    "planned": "予定",
+    "held": "実施",
+    "cancelled": "中止",
+    "postponed": "延期",
+}
+VISIBILITIES = {
+    "public": "一般公開",
+    "members": "構成機関のみ",
+    "secretariat": "事務局のみ",
+}
+COUNCIL_KINDS = {"council": "協議会", "secretariat": "幹事会"}
+HQ_KINDS = {"wg": "ワーキンググループ", "pt": "プロジェクトチーム", "tf": "タスクフォース"}
+KINDS = COUNCIL_KINDS | HQ_KINDS
+
+activity_organizers = sa.Table(
+    "activity_organizers",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("agency_id", sa.ForeignKey("agencies.id"), primary_key=True, index=True),
+)
+activity_participants = sa.Table(
+    "activity_participants",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("agency_id", sa.ForeignKey("agencies.id"), primary_key=True, index=True),
+)
+activity_measures = sa.Table(
+    "activity_measures",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("measure_id", sa.ForeignKey("measures.id"), primary_key=True, index=True),
+)
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    short_name: Mapped[str] = mapped_column(sa.String(20), default="")
+    sort_order: Mapped[int] = mapped_column(default=0)
+    # Publications and websites carry a date, never a time slot.
+    is_date_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Joint events are expected to name their co-organising agencies.
+    expects_organizers: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    is_meeting: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class Activity(db.Model):
+    __tablename__ = "activities"
+    __table_args__ = (
+        # Covers the fiscal-year matrix: GROUP BY block, category over one year and status.
+        sa.Index(
+            "ix_activities_report", "fiscal_year", "status", "block_id", "category_id", "deleted_at"
+        ),
+        sa.Index("ix_activities_starts_at", "starts_at"),
+        sa.CheckConstraint("participants IS NULL OR participants >= 0", name="participants"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable, globally unique identity for calendars: never derived from the host name.
+    uid: Mapped[str] = mapped_column(sa.String(64), unique=True, default=lambda: str(uuid.uuid4()))
+    block_id: Mapped[int | None] = mapped_column(sa.ForeignKey("blocks.id"), index=True)
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
+    kind: Mapped[str | None] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_all_day: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    fiscal_year: Mapped[int] = mapped_column(index=True)
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="planned")
+    visibility: Mapped[str] = mapped_column(sa.String(20), default="members")
+    participants: Mapped[int | None]
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    # Set when postponed: where the activity was first scheduled, and whether a new date is known.
+    original_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    original_is_all_day: Mapped[bool | None]
+    is_new_date_pending: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Raised on every change of time, place or status (iCalendar SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Serialized VEVENT for the current version, so feeds need not rebuild every event.
+    ics_cache: Mapped[str | None] = mapped_column(sa.Text)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    block = relationship("Block")
+    category: Mapped[Category] = relationship()
+    organizers = relationship("Agency", secondary=activity_organizers, order_by="Agency.id")
+    participant_agencies = relationship(
+        "Agency", secondary=activity_participants, order_by="Agency.id"
+    )
+    measures = relationship("Measure", secondary=activity_measures, back_populates="activities")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    updated_by = relationship("User", foreign_keys=[updated_by_id])
+
+    audit_fields = (
+        "block_id",
+        "category_id",
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "is_all_day",
+        "venue",
+        "status",
+        "visibility",
+        "participants",
+        "description",
+        "status_reason",
+        "original_starts_at",
+        "is_new_date_pending",
+        "deleted_at",
+    )
+    # Changing any of these must reach calendar clients: SEQUENCE goes up.
+    sequence_fields = ("starts_at", "ends_at", "is_all_day", "venue", "status", "title")
+
+    @validates("starts_at")
+    def _set_fiscal_year(self, key, value):
+        if value is not None:
+            self.fiscal_year = fiscal.fiscal_year_of(value)
+        return value
+
+    @property
+    def is_hq(self) -> bool:
+        return self.block_id is None
+
+    @property
+    def start_on(self) -> date:
+        return fiscal.to_jst(self.starts_at).date()
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def visibility_label(self) -> str:
+        return VISIBILITIES.get(self.visibility, self.visibility)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind or "", "")
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.is_hq or self.category.is_meeting
+
+    def __repr__(self) -> str:
+        return f"<Activity {self.id} {self.title!r}>"
+
+
+class Attendance(db.Model):
+    """One agency's answer (RSVP) and presence at one meeting."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (sa.UniqueConstraint("activity_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    rsvp: Mapped[str | None] = mapped_column(sa.String(10))  # yes / no / maybe
+    attended: Mapped[bool | None]
+    persons: Mapped[str] = mapped_column(sa.String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    activity = relationship("Activity", backref="attendances")
+    agency = relationship("Agency")
+
+    audit_fields = ("rsvp", "attended", "persons")
+
+
+class Attachment(db.Model):
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    activity = relationship("Activity", backref="attachments")
+    uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
+
+    audit_fields = ("original_name", "size", "deleted_at")

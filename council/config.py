@@ -1,0 +1,56 @@
+"""Settings from the environment; secrets from instance/."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("COUNCIL_INSTANCE", ROOT / "instance"))
+
+
+def _secret_key(instance: Path) -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        # Written with 0600 so the key is readable by the service user only.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def load_config(instance: Path = INSTANCE) -> dict:
+    """The default configuration, overridden by instance/config.py and the environment."""
+    config = {
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'council.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("COUNCIL_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # The CSRF token lives as long as the session: a long minutes edit must not expire.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("COUNCIL_ENV") == "production",
+        "REMEMBER_COOKIE_DURATION": 14 * 24 * 3600,
+        "REMEMBER_COOKIE_SECURE": os.environ.get("COUNCIL_ENV") == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+        "FEED_WINDOW_DAYS_BACK": 365,
+        "FEED_WINDOW_DAYS_AHEAD": 730,
+        "PAGE_SIZE": 50,
+    }
+    if os.environ.get("DATABASE_URL", "").startswith("postgres://"):
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + os.environ[
+            "DATABASE_URL"
+        ].removeprefix("postgres://")
+    override = instance / "config.py"
+    if override.exists():
+        namespace: dict = {}
+        exec(compile(override.read_text(), str(override), "exec"), namespace)  # noqa: S102
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    return config

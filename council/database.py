@@ -1,0 +1,42 @@
+"""Engine settings that official records need, and the audit hook."""
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from council import models  # noqa: F401  (registers every table)
+from council.audit import hooks as audit_hooks
+from council.extensions import db
+
+_installed = False
+
+
+def _configure_sqlite(engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        # pysqlite's own BEGIN handling is switched off so that we can emit BEGIN IMMEDIATE:
+        # a transaction that reads and then writes must not fail with SQLITE_BUSY.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # Official records: an acknowledged commit survives power loss.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def configure(app: Flask) -> None:
+    global _installed
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite" and not getattr(engine, "_council_configured", False):
+            _configure_sqlite(engine)
+            engine._council_configured = True
+    if not _installed:
+        audit_hooks.install(Session)
+        _installed = True

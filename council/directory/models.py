@@ -1,0 +1,120 @@
+"""Blocks, ministries, member agencies, their block memberships and contacts."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from council.extensions import UTCDateTime, db, utc_now
+
+AGENCY_KINDS = {
+    "branch": "地方支分部局",
+    "iaa": "独立行政法人",
+    "other": "その他(自治体・大学等)",
+}
+
+
+class Block(db.Model):
+    __tablename__ = "blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(20))
+    secretariat_name: Mapped[str] = mapped_column(sa.String(100))
+    seat: Mapped[str] = mapped_column(sa.String(20))
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="block")
+
+    def __repr__(self) -> str:
+        return f"<Block {self.code}>"
+
+
+class Ministry(db.Model):
+    __tablename__ = "ministries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class Agency(db.Model):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    ministry_id: Mapped[int] = mapped_column(sa.ForeignKey("ministries.id"), index=True)
+    city: Mapped[str] = mapped_column(sa.String(40), default="")
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+    ministry: Mapped[Ministry] = relationship()
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="agency", cascade="all, delete-orphan"
+    )
+    contacts: Mapped[list["Contact"]] = relationship(
+        back_populates="agency", cascade="all, delete-orphan", order_by="Contact.id"
+    )
+
+    audit_fields = ("name", "kind", "ministry_id", "city", "is_active")
+
+    @property
+    def kind_label(self) -> str:
+        return AGENCY_KINDS.get(self.kind, self.kind)
+
+    def block_ids(self, fiscal_year: int | None = None) -> set[int]:
+        """Blocks this agency is a member of (in a given fiscal year, or at all currently)."""
+        return {m.block_id for m in self.memberships if m.is_current(fiscal_year)}
+
+    def __repr__(self) -> str:
+        return f"<Agency {self.name}>"
+
+
+class Membership(db.Model):
+    """An agency's seat on a block council, from one fiscal year to (optionally) another."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (sa.UniqueConstraint("agency_id", "block_id", "first_fy"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    block_id: Mapped[int] = mapped_column(sa.ForeignKey("blocks.id"), index=True)
+    first_fy: Mapped[int] = mapped_column(default=2005)
+    last_fy: Mapped[int | None]
+    is_secretariat: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    agency: Mapped[Agency] = relationship(back_populates="memberships")
+    block: Mapped[Block] = relationship(back_populates="memberships")
+
+    audit_fields = ("agency_id", "block_id", "first_fy", "last_fy", "is_secretariat")
+
+    def is_current(self, fiscal_year: int | None = None) -> bool:
+        if fiscal_year is None:
+            return self.last_fy is None
+        return self.first_fy <= fiscal_year and (self.last_fy is None or fiscal_year <= self.last_fy)
+
+
+class Contact(db.Model):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    title: Mapped[str] = mapped_column(sa.String(100), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(30), default="")
+
+    agency: Mapped[Agency] = relationship(back_populates="contacts")
+
+    audit_fields = ("name", "title", "email", "phone")
+
+
+def membership_clause(block_id, fiscal_year: int):
+    """SQL condition: a Membership row counts for this block in this fiscal year."""
+    return sa.and_(
+        Membership.block_id == block_id,
+        Membership.first_fy <= fiscal_year,
+        sa.or_(Membership.last_fy.is_(None), Membership.last_fy >= fiscal_year),
+    )

@@ -1,0 +1,41 @@
+"""Reads of the directory."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from council.directory.models import Agency, Block, Membership, Ministry, membership_clause
+from council.extensions import db
+
+
+def list_blocks() -> list[Block]:
+    return db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all()
+
+
+def get_block_by_code(code: str) -> Block | None:
+    return db.session.scalar(sa.select(Block).where(Block.code == code))
+
+
+def list_block_agencies(block: Block, fiscal_year: int) -> list[tuple[Agency, Membership]]:
+    """The roster of a block's member agencies as of a fiscal year, secretariat first."""
+    rows = db.session.execute(
+        sa.select(Agency, Membership)
+        .join(Membership, Membership.agency_id == Agency.id)
+        .join(Ministry, Ministry.id == Agency.ministry_id)
+        .where(membership_clause(block.id, fiscal_year))
+        .options(selectinload(Agency.contacts), selectinload(Agency.memberships))
+        .order_by(Membership.is_secretariat.desc(), Ministry.sort_order, Agency.kind, Agency.name)
+    ).all()
+    return [(agency, membership) for agency, membership in rows]
+
+
+def membership_years(block: Block) -> list[int]:
+    first = db.session.scalar(
+        sa.select(sa.func.min(Membership.first_fy)).where(Membership.block_id == block.id)
+    )
+    return list(range(first or 2005, _current_fy() + 2))
+
+
+def _current_fy() -> int:
+    from council.fiscal import current_fiscal_year
+
+    return current_fiscal_year()

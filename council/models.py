@@ -1,0 +1,46 @@
+"""Every model, imported once so that metadata (and Alembic) sees the whole schema."""
+
+from council.accounts.models import ApiToken, LoginAttempt, User, UserSession
+from council.activities.models import (
+    ActionItem,
+    Activity,
+    Attachment,
+    Attendance,
+    Category,
+    Minutes,
+    MinutesResponse,
+    MinutesRevision,
+)
+from council.audit.models import AuditEntry
+from council.directory.models import Agency, Block, Contact, Membership, Ministry
+from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+from council.search.models import SearchDocument
+from council.submissions.models import Snapshot, Submission
+
+__all__ = [
+    "ActionItem",
+    "Activity",
+    "Agency",
+    "ApiToken",
+    "Attachment",
+    "Attendance",
+    "AuditEntry",
+    "Block",
+    "Category",
+    "Contact",
+    "LoginAttempt",
+    "Measure",
+    "MeasureBudget",
+    "Membership",
+    "Minutes",
+    "MinutesResponse",
+    "MinutesRevision",
+    "Ministry",
+    "PublishedTotal",
+    "SearchDocument",
+    "SlotFigure",
+    "Snapshot",
+    "Submission",
+    "User",
+    "UserSession",
+]

@@ -1,0 +1,288 @@
+"""Every "may this user do X to this object" answer, in one place.
+
+Views, templates (to hide buttons), feeds, search, reports and the API all ask here. Anonymous
+users are Flask-Login's AnonymousUserMixin: `is_authenticated` is False and they carry no role.
+"""
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from council.activities.models import Activity, Minutes
+from council.directory.models import Agency, Membership
+from council.extensions import db
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if user is not None and user.is_authenticated else None
+
+
+def is_staff(user) -> bool:
+    """hq and admin read everything in every block."""
+    return _role(user) in ("admin", "hq")
+
+
+def is_secretariat_of(user, block_id: int | None) -> bool:
+    return _role(user) == "secretariat" and block_id is not None and user.block_id == block_id
+
+
+def member_block_ids(user) -> frozenset[int]:
+    """The blocks a member's agency currently sits on (cached on the user for the request)."""
+    if _role(user) != "member" or user.agency_id is None:
+        return frozenset()
+    cached = getattr(user, "_member_block_ids", None)
+    if cached is None:
+        rows = db.session.execute(
+            sa.select(Membership.block_id).where(
+                Membership.agency_id == user.agency_id, Membership.last_fy.is_(None)
+            )
+        ).scalars()
+        cached = frozenset(rows)
+        user._member_block_ids = cached
+    return cached
+
+
+def role_required(*roles):
+    """Route decorator: only these roles may call the URL at all (anonymous → login)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from council.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+def visible_activities_clause(user):
+    """SQL condition on Activity for the rows this user may see (soft-deleted never)."""
+    alive = Activity.deleted_at.is_(None)
+    role = _role(user)
+    if role in ("admin", "hq"):
+        return alive
+    public = Activity.visibility == "public"
+    if role == "secretariat":
+        return sa.and_(
+            alive,
+            sa.or_(
+                public,
+                Activity.block_id == user.block_id,
+                sa.and_(Activity.block_id.is_(None), Activity.visibility == "members"),
+            ),
+        )
+    if role == "member":
+        blocks = member_block_ids(user)
+        if not blocks:
+            return sa.and_(alive, public)
+        return sa.and_(
+            alive,
+            sa.or_(
+                public,
+                sa.and_(Activity.visibility == "members", Activity.block_id.in_(blocks)),
+            ),
+        )
+    return sa.and_(alive, public)
+
+
+def visible_activities(user):
+    """A select() of Activity limited to what this user may see."""
+    return sa.select(Activity).where(visible_activities_clause(user))
+
+
+def can_view_activity(user, activity: Activity) -> bool:
+    if activity.deleted_at is not None:
+        return False
+    role = _role(user)
+    if role in ("admin", "hq"):
+        return True
+    if activity.visibility == "public":
+        return True
+    if role == "secretariat":
+        return activity.block_id == user.block_id or (
+            activity.block_id is None and activity.visibility == "members"
+        )
+    if role == "member":
+        return activity.visibility == "members" and activity.block_id in member_block_ids(user)
+    return False
+
+
+def can_create_activity(user, block_id: int | None) -> bool:
+    """Secretariats log their own block; hq and admin log headquarters meetings (no block)."""
+    role = _role(user)
+    if role == "admin":
+        return True
+    if block_id is None:
+        return role == "hq"
+    return is_secretariat_of(user, block_id)
+
+
+def can_edit_activity(user, activity: Activity) -> bool:
+    if activity.deleted_at is not None:
+        return False
+    return can_create_activity(user, activity.block_id)
+
+
+def can_record_attendance(user, activity: Activity, agency_id: int) -> bool:
+    """The secretariat records anyone's attendance; a member only its own agency's RSVP."""
+    if can_edit_activity(user, activity):
+        return True
+    return (
+        _role(user) == "member"
+        and user.agency_id == agency_id
+        and can_view_activity(user, activity)
+        and activity.status in ("planned", "postponed", "held")
+    )
+
+
+# --- minutes -------------------------------------------------------------------------------
+
+
+def can_manage_minutes(user, activity: Activity) -> bool:
+    return can_edit_activity(user, activity)
+
+
+def is_participant(user, activity: Activity) -> bool:
+    if _role(user) != "member" or user.agency_id is None:
+        return False
+    return any(a.id == user.agency_id for a in activity.participant_agencies) or any(
+        a.id == user.agency_id for a in activity.organizers
+    )
+
+
+def can_view_minutes(user, minutes: Minutes) -> bool:
+    activity = minutes.activity
+    if not can_view_activity(user, activity):
+        return False
+    if is_staff(user) or can_manage_minutes(user, activity):
+        return True
+    if _role(user) == "member":
+        if minutes.status == "approved":
+            return True
+        return minutes.status == "circulated" and is_participant(user, activity)
+    return False
+
+
+def can_respond_to_minutes(user, minutes: Minutes) -> bool:
+    return minutes.status == "circulated" and is_participant(user, minutes.activity)
+
+
+def can_update_action_item(user, item) -> bool:
+    """The secretariat, or the owner agency's members, tick an action item done."""
+    if can_manage_minutes(user, item.minutes.activity):
+        return True
+    return _role(user) == "member" and item.owner_agency_id == user.agency_id
+
+
+# --- directory -----------------------------------------------------------------------------
+
+
+def can_create_agency(user) -> bool:
+    return _role(user) in ("admin", "secretariat")
+
+
+def can_manage_block_directory(user, block_id: int) -> bool:
+    return _role(user) == "admin" or is_secretariat_of(user, block_id)
+
+
+def can_manage_agency(user, agency: Agency) -> bool:
+    if _role(user) == "admin":
+        return True
+    if _role(user) != "secretariat":
+        return False
+    return any(m.block_id == user.block_id and m.last_fy is None for m in agency.memberships)
+
+
+def can_manage_membership(user, membership: Membership) -> bool:
+    return can_manage_block_directory(user, membership.block_id)
+
+
+# --- users and tokens ----------------------------------------------------------------------
+
+
+def can_manage_users(user) -> bool:
+    return _role(user) in ("admin", "secretariat")
+
+
+def can_manage_user(user, target) -> bool:
+    role = _role(user)
+    if role == "admin":
+        return True
+    if role != "secretariat" or target.role != "member" or target.agency is None:
+        return False
+    return any(m.block_id == user.block_id and m.last_fy is None for m in target.agency.memberships)
+
+
+def assignable_roles(user) -> tuple[str, ...]:
+    if _role(user) == "admin":
+        return ("admin", "hq", "secretariat", "member")
+    if _role(user) == "secretariat":
+        return ("member",)
+    return ()
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+
+def can_view_audit(user) -> bool:
+    return _role(user) in ("admin", "hq", "secretariat")
+
+
+def visible_audit_clause(user):
+    from council.audit.models import AuditEntry
+
+    if is_staff(user):
+        return sa.true()
+    if _role(user) == "secretariat":
+        return AuditEntry.block_ids.contains(f",{user.block_id},")
+    return sa.false()
+
+
+# --- measures and reports ------------------------------------------------------------------
+
+
+def can_edit_measures(user) -> bool:
+    return _role(user) in ("admin", "hq")
+
+
+def can_view_reports(user) -> bool:
+    """The fiscal-year tables are published figures: every signed-in user reads them.
+    Detail listings still go through visible_activities()."""
+    return _role(user) is not None
+
+
+def can_export_reports(user) -> bool:
+    return _role(user) in ("admin", "hq", "secretariat")
+
+
+# --- submissions ---------------------------------------------------------------------------
+
+
+def can_view_submissions(user, block_id: int | None = None) -> bool:
+    if is_staff(user):
+        return True
+    return block_id is not None and is_secretariat_of(user, block_id)
+
+
+def can_submit(user, block_id: int) -> bool:
+    """Only the block's own secretariat submits its figures to headquarters."""
+    return is_secretariat_of(user, block_id)
+
+
+def can_return_submission(user) -> bool:
+    return _role(user) in ("hq", "admin")
+
+
+def can_import_activities(user, block_id: int | None) -> bool:
+    return can_create_activity(user, block_id)

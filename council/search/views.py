@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+bp = Blueprint("search", __name__)
+
+
+@bp.route("/search")
+def index():
+    return "search"

@@ -1,0 +1,120 @@
+"""Reference data: blocks, ministries, categories, the directory and the measures register.
+
+Idempotent: every row is found by its natural key and updated in place, so running it twice
+leaves the same rows. The data lives in council/data/*.json.
+"""
+
+import json
+from importlib import resources
+
+import sqlalchemy as sa
+
+from council.activities.models import Category
+from council.directory.models import Agency, Block, Contact, Membership, Ministry
+from council.extensions import db
+from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+
+FIRST_FY = 2005
+
+
+def load_json(name: str) -> dict:
+    return json.loads(resources.files("council.data").joinpath(name).read_text("utf-8"))
+
+
+def _upsert(model, key: dict, **values):
+    obj = db.session.scalar(sa.select(model).filter_by(**key))
+    if obj is None:
+        obj = model(**key, **values)
+        db.session.add(obj)
+    else:
+        for name, value in values.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+    return obj
+
+
+def seed_reference() -> None:
+    ref = load_json("reference.json")
+    for order, (code, name, secretariat, seat) in enumerate(ref["blocks"], start=1):
+        _upsert(Block, {"code": code}, name=name, secretariat_name=secretariat, seat=seat,
+                sort_order=order)
+    for order, name in enumerate(ref["ministries"], start=1):
+        _upsert(Ministry, {"name": name}, sort_order=order)
+    for order, cat in enumerate(ref["categories"], start=1):
+        _upsert(
+            Category,
+            {"code": cat["code"]},
+            name=cat["name"],
+            short_name=cat["short_name"],
+            sort_order=order,
+            is_date_only=cat.get("is_date_only", False),
+            expects_organizers=cat.get("expects_organizers", False),
+            is_meeting=cat.get("is_meeting", False),
+        )
+    db.session.flush()
+
+
+def seed_directory() -> None:
+    blocks = {b.code: b for b in db.session.scalars(sa.select(Block))}
+    ministries = {m.name: m for m in db.session.scalars(sa.select(Ministry))}
+    for row in load_json("directory.json")["agencies"]:
+        agency = db.session.scalar(sa.select(Agency).where(Agency.name == row["name"]))
+        if agency is None:
+            agency = Agency(name=row["name"])
+            db.session.add(agency)
+        # Only the first load sets the fields; later edits by secretariats are kept.
+        if agency.id is None:
+            agency.kind = row["kind"]
+            agency.ministry = ministries[row["ministry"]]
+            agency.city = row.get("city", "")
+            for contact in row.get("contacts", []):
+                agency.contacts.append(Contact(**contact))
+            secretariat_for = set(row.get("is_secretariat_for", []))
+            for code in row["blocks"]:
+                agency.memberships.append(
+                    Membership(
+                        block=blocks[code],
+                        first_fy=FIRST_FY,
+                        is_secretariat=code in secretariat_for,
+                    )
+                )
+    db.session.flush()
+
+
+def seed_measures() -> None:
+    data = load_json("measures.json")
+    ministries = {m.name: m for m in db.session.scalars(sa.select(Ministry))}
+    for order, row in enumerate(data["measures"], start=1):
+        measure = _upsert(
+            Measure,
+            {"name": row["name"]},
+            ministry_id=ministries[row["ministry"]].id,
+            note=row.get("note", ""),
+            sort_order=order,
+        )
+        db.session.flush()
+        for year, amount in row["budgets"].items():
+            existing = db.session.scalar(
+                sa.select(MeasureBudget).filter_by(measure_id=measure.id, fiscal_year=int(year))
+            )
+            # Budgets are editable by hq: the reference data only fills what is missing.
+            if existing is None:
+                db.session.add(
+                    MeasureBudget(measure_id=measure.id, fiscal_year=int(year), amount_million=amount)
+                )
+    for row in data["published_totals"]:
+        if db.session.scalar(
+            sa.select(PublishedTotal).filter_by(fiscal_year=row["fiscal_year"])
+        ) is None:
+            db.session.add(PublishedTotal(**row))
+    for row in data["slot_figures"]:
+        key = {"programme": row["programme"], "fiscal_year": row["fiscal_year"]}
+        if db.session.scalar(sa.select(SlotFigure).filter_by(**key)) is None:
+            db.session.add(SlotFigure(**row))
+    db.session.flush()
+
+
+def seed_all() -> None:
+    seed_reference()
+    seed_directory()
+    seed_measures()

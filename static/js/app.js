@@ -1,0 +1,35 @@
+// Unobtrusive behaviour; every page works without it.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute && form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-copy-target]") : null;
+    if (!button) return;
+    var target = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!target) return;
+    var text = target.value || target.textContent;
+    var done = function () {
+      button.setAttribute("data-copied", "true");
+      var status = document.getElementById(button.getAttribute("data-copy-status") || "");
+      if (status) status.textContent = "コピーしました。";
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () {
+        if (target.select) { target.select(); }
+        done();
+      });
+    } else {
+      if (target.select) { target.select(); document.execCommand("copy"); }
+      done();
+    }
+  });
+  document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+})();
