@@ -20,7 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
     from council.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     database.configure(app)

@@ -50,4 +50,3 @@ def demo_command():
 def register(app) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
-

@@ -5,13 +5,14 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from council import models  # noqa: F401  (registers every table)
+from council.activities import events as activity_events
 from council.audit import hooks as audit_hooks
 from council.extensions import db
 
 _installed = False
 
 
-def _configure_sqlite(engine) -> None:
+def _configure_sqlite(engine, synchronous: str) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
         # pysqlite's own BEGIN handling is switched off so that we can emit BEGIN IMMEDIATE:
@@ -22,7 +23,7 @@ def _configure_sqlite(engine) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         # Official records: an acknowledged commit survives power loss.
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -35,8 +36,9 @@ def configure(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite" and not getattr(engine, "_council_configured", False):
-            _configure_sqlite(engine)
+            _configure_sqlite(engine, app.config.get("SQLITE_SYNCHRONOUS", "FULL"))
             engine._council_configured = True
     if not _installed:
         audit_hooks.install(Session)
+        activity_events.install(Session)
         _installed = True

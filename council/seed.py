@@ -36,8 +36,14 @@ def _upsert(model, key: dict, **values):
 def seed_reference() -> None:
     ref = load_json("reference.json")
     for order, (code, name, secretariat, seat) in enumerate(ref["blocks"], start=1):
-        _upsert(Block, {"code": code}, name=name, secretariat_name=secretariat, seat=seat,
-                sort_order=order)
+        _upsert(
+            Block,
+            {"code": code},
+            name=name,
+            secretariat_name=secretariat,
+            seat=seat,
+            sort_order=order,
+        )
     for order, name in enumerate(ref["ministries"], start=1):
         _upsert(Ministry, {"name": name}, sort_order=order)
     for order, cat in enumerate(ref["categories"], start=1):
@@ -57,27 +63,27 @@ def seed_reference() -> None:
 def seed_directory() -> None:
     blocks = {b.code: b for b in db.session.scalars(sa.select(Block))}
     ministries = {m.name: m for m in db.session.scalars(sa.select(Ministry))}
+    existing = set(db.session.scalars(sa.select(Agency.name)))
     for row in load_json("directory.json")["agencies"]:
-        agency = db.session.scalar(sa.select(Agency).where(Agency.name == row["name"]))
-        if agency is None:
-            agency = Agency(name=row["name"])
-            db.session.add(agency)
-        # Only the first load sets the fields; later edits by secretariats are kept.
-        if agency.id is None:
-            agency.kind = row["kind"]
-            agency.ministry = ministries[row["ministry"]]
-            agency.city = row.get("city", "")
-            for contact in row.get("contacts", []):
-                agency.contacts.append(Contact(**contact))
-            secretariat_for = set(row.get("is_secretariat_for", []))
-            for code in row["blocks"]:
-                agency.memberships.append(
-                    Membership(
-                        block=blocks[code],
-                        first_fy=FIRST_FY,
-                        is_secretariat=code in secretariat_for,
-                    )
+        # Only the first load creates an agency; later edits by secretariats are kept.
+        if row["name"] in existing:
+            continue
+        agency = Agency(
+            name=row["name"],
+            kind=row["kind"],
+            ministry=ministries[row["ministry"]],
+            city=row.get("city", ""),
+        )
+        for contact in row.get("contacts", []):
+            agency.contacts.append(Contact(**contact))
+        secretariat_for = set(row.get("is_secretariat_for", []))
+        for code in row["blocks"]:
+            agency.memberships.append(
+                Membership(
+                    block=blocks[code], first_fy=FIRST_FY, is_secretariat=code in secretariat_for
                 )
+            )
+        db.session.add(agency)
     db.session.flush()
 
 
@@ -100,12 +106,15 @@ def seed_measures() -> None:
             # Budgets are editable by hq: the reference data only fills what is missing.
             if existing is None:
                 db.session.add(
-                    MeasureBudget(measure_id=measure.id, fiscal_year=int(year), amount_million=amount)
+                    MeasureBudget(
+                        measure_id=measure.id, fiscal_year=int(year), amount_million=amount
+                    )
                 )
     for row in data["published_totals"]:
-        if db.session.scalar(
-            sa.select(PublishedTotal).filter_by(fiscal_year=row["fiscal_year"])
-        ) is None:
+        if (
+            db.session.scalar(sa.select(PublishedTotal).filter_by(fiscal_year=row["fiscal_year"]))
+            is None
+        ):
             db.session.add(PublishedTotal(**row))
     for row in data["slot_figures"]:
         key = {"programme": row["programme"], "fiscal_year": row["fiscal_year"]}

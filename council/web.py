@@ -88,7 +88,9 @@ def configure(app: Flask) -> None:
     )
     app.register_error_handler(
         500,
-        _error(500, "システムエラー", "処理中にエラーが発生しました。入力内容は保存されていません。"),
+        _error(
+            500, "システムエラー", "処理中にエラーが発生しました。入力内容は保存されていません。"
+        ),
     )
 
     app.jinja_env.filters["jdate"] = fiscal.format_date

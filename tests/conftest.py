@@ -29,6 +29,8 @@ def _base_config(tmp: Path, uri: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": uri,
         "UPLOAD_FOLDER": str(tmp / "uploads"),
         "PASSWORD_HASH_FAST": True,
+        # Durability is tested by the product config; the suite need not fsync every commit.
+        "SQLITE_SYNCHRONOUS": "OFF",
     }
 
 
@@ -59,7 +61,25 @@ def _schema(tmp_path_factory):
     _migrate(app)
     with app.app_context():
         db.engine.dispose()
-    return {"kind": "sqlite", "template": template}
+    # A second template with the reference data, for the many tests that start from it.
+    seeded_template = tmp / "seeded.db"
+    shutil.copy(template, seeded_template)
+    app = create_app(_base_config(tmp, f"sqlite:///{seeded_template}"))
+    with app.app_context():
+        from council.seed import seed_all
+
+        seed_all()
+        db.session.commit()
+        with db.engine.begin() as conn:
+            # The template's own audit rows are not part of any test's story.
+            conn.exec_driver_sql("DROP TRIGGER audit_entries_no_delete")
+            conn.exec_driver_sql("DELETE FROM audit_entries")
+            conn.exec_driver_sql(
+                "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+                "BEGIN SELECT RAISE(ABORT, 'audit_entries is an insert-only record table'); END"
+            )
+        db.engine.dispose()
+    return {"kind": "sqlite", "template": template, "seeded_template": seeded_template}
 
 
 class CouncilClient(FlaskClient):
@@ -81,12 +101,13 @@ class CouncilClient(FlaskClient):
 
 
 @pytest.fixture
-def app(_schema, tmp_path):
+def app(_schema, tmp_path, request):
     if _schema["kind"] == "pg":
         uri = PG_URL
     else:
         path = tmp_path / "test.db"
-        shutil.copy(_schema["template"], path)
+        wants_seed = "seeded" in request.fixturenames
+        shutil.copy(_schema["seeded_template" if wants_seed else "template"], path)
         uri = f"sqlite:///{path}"
     app = create_app(_base_config(tmp_path, uri))
     app.test_client_class = CouncilClient
@@ -111,12 +132,18 @@ def client(app):
 
 @pytest.fixture
 def seeded(app):
-    """The reference data of `flask seed`: blocks, ministries, categories, directory, measures."""
-    from council.seed import seed_all
+    """The reference data of `flask seed`: blocks, ministries, categories, directory, measures.
+    On SQLite the app fixture already copied a database seeded once per session."""
+    if _schema_kind(app) == "pg":
+        from council.seed import seed_all
 
-    seed_all()
-    db.session.commit()
+        seed_all()
+        db.session.commit()
     return app
+
+
+def _schema_kind(app) -> str:
+    return "pg" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else "sqlite"
 
 
 @pytest.fixture
@@ -139,3 +166,122 @@ def count_queries(app):
             sa.event.remove(db.engine, "before_cursor_execute", _on_execute)
 
     return counting
+
+
+# --- factories ----------------------------------------------------------------------------
+
+DEFAULT_PASSWORD = "correct-horse-battery"
+
+
+def _block(code):
+    from council.directory.models import Block
+
+    if code is None:
+        return None
+    return db.session.scalar(sa.select(Block).where(Block.code == code))
+
+
+def _agency(name):
+    from council.directory.models import Agency
+
+    return db.session.scalar(sa.select(Agency).where(Agency.name == name))
+
+
+@pytest.fixture
+def make_user(seeded):
+    """make_user(role="secretariat", block="kanto") / make_user(role="member", agency=NAME)."""
+    from council.accounts.services import create_user
+
+    counter = {"n": 0}
+    defaults_agency = {"kanto": "関東経済産業局", "kinki": "近畿経済産業局"}
+
+    def factory(
+        role="member", block=None, agency=None, email=None, password=DEFAULT_PASSWORD, name=None
+    ):
+        counter["n"] += 1
+        if role == "secretariat" and block is None:
+            block = "kanto"
+        if role == "member" and agency is None:
+            agency = defaults_agency.get(block or "kanto", "関東総合通信局")
+        user = create_user(
+            email=email or f"{role}{counter['n']}@example.test",
+            name=name or f"{role} user {counter['n']}",
+            role=role,
+            password=password,
+            block_id=_block(block).id if block else None,
+            agency_id=_agency(agency).id if agency else None,
+        )
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def login_as(client):
+    """login_as(user): signs the test client in through the real login form."""
+
+    def do_login(user, password=DEFAULT_PASSWORD, c=None):
+        target = c or client
+        response = target.post(
+            "/login", data={"email": user.email, "password": password}, follow_redirects=False
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return target
+
+    return do_login
+
+
+@pytest.fixture
+def make_activity(seeded):
+    """make_activity(block="kanto", category="council", start="2007-11-28 14:00", ...)."""
+    from datetime import date, datetime
+
+    from council import fiscal
+    from council.activities.models import Category
+    from council.activities.services import create_activity
+
+    def factory(
+        block="kanto",
+        category="council",
+        title="関東地域ブロック協議会",
+        start="2007-11-28 14:00",
+        end=None,
+        actor=None,
+        organizers=(),
+        participants_of=(),
+        **fields,
+    ):
+        cat = db.session.scalar(sa.select(Category).where(Category.code == category))
+
+        def parse(text):
+            if text is None:
+                return None
+            if isinstance(text, datetime):
+                return text
+            if isinstance(text, date):
+                return fiscal.jst_datetime(text)
+            if len(text) == 10:
+                return fiscal.jst_datetime(date.fromisoformat(text))
+            return datetime.fromisoformat(text).replace(tzinfo=fiscal.JST)
+
+        fields.setdefault(
+            "is_all_day", start is not None and isinstance(start, str) and len(start) == 10
+        )
+        if category == "council" and block is not None:
+            fields.setdefault("kind", "council")
+        activity = create_activity(
+            actor=actor,
+            block_id=_block(block).id if block else None,
+            category_id=cat.id,
+            title=title,
+            starts_at=parse(start),
+            ends_at=parse(end),
+            organizers=[_agency(n) for n in organizers],
+            participant_agencies=[_agency(n) for n in participants_of],
+            **fields,
+        )
+        db.session.commit()
+        return activity
+
+    return factory

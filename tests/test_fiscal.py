@@ -7,7 +7,13 @@ from council import fiscal
 
 @pytest.mark.parametrize(
     ("year", "label"),
-    [(2005, "平成17年度"), (2007, "平成19年度"), (2018, "平成30年度"), (2019, "令和元年度"), (2020, "令和2年度")],
+    [
+        (2005, "平成17年度"),
+        (2007, "平成19年度"),
+        (2018, "平成30年度"),
+        (2019, "令和元年度"),
+        (2020, "令和2年度"),
+    ],
 )
 def test_fiscal_year_labels(year, label):
     assert fiscal.fiscal_year_label(year) == label
@@ -54,7 +60,10 @@ def test_dates_are_written_the_japanese_way():
     assert fiscal.format_date(date(2007, 11, 28)) == "2007年11月28日(水)"
     # 2007-11-27 20:00 UTC is already the 28th in Japan.
     assert fiscal.format_date(datetime(2007, 11, 27, 20, 0, tzinfo=UTC)) == "2007年11月28日(水)"
-    assert fiscal.format_datetime(datetime(2007, 11, 28, 5, 0, tzinfo=UTC)) == "2007年11月28日(水) 14:00"
+    assert (
+        fiscal.format_datetime(datetime(2007, 11, 28, 5, 0, tzinfo=UTC))
+        == "2007年11月28日(水) 14:00"
+    )
     assert fiscal.format_date(None) == ""
 
 

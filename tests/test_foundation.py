@@ -22,12 +22,24 @@ from council.models import (
 )
 from council.seed import seed_all
 
-SEEDED = (Block, Ministry, Category, Agency, Membership, Contact, Measure, MeasureBudget,
-          PublishedTotal, SlotFigure)
+SEEDED = (
+    Block,
+    Ministry,
+    Category,
+    Agency,
+    Membership,
+    Contact,
+    Measure,
+    MeasureBudget,
+    PublishedTotal,
+    SlotFigure,
+)
 
 
 def _counts():
-    return {m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in SEEDED}
+    return {
+        m.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in SEEDED
+    }
 
 
 def test_seed_twice_leaves_the_same_rows(app):
@@ -57,7 +69,9 @@ def test_every_block_has_a_realistic_council(seeded):
         .join(Agency)
         .where(Membership.is_secretariat)
     ).all()
-    assert {code for code, _ in secretariats} == {b.code for b in db.session.scalars(sa.select(Block))}
+    assert {code for code, _ in secretariats} == {
+        b.code for b in db.session.scalars(sa.select(Block))
+    }
     # An office that covers two blocks sits on both councils as one agency.
     agency = db.session.scalar(sa.select(Agency).where(Agency.name == "中国四国農政局"))
     assert {m.block.code for m in agency.memberships} == {"chugoku", "shikoku"}
@@ -65,9 +79,13 @@ def test_every_block_has_a_realistic_council(seeded):
 
 def test_fy2007_budget_lines_sum_to_the_published_total(seeded):
     total = db.session.scalar(
-        sa.select(sa.func.sum(MeasureBudget.amount_million)).where(MeasureBudget.fiscal_year == 2007)
+        sa.select(sa.func.sum(MeasureBudget.amount_million)).where(
+            MeasureBudget.fiscal_year == 2007
+        )
     )
-    published = db.session.scalar(sa.select(PublishedTotal).where(PublishedTotal.fiscal_year == 2007))
+    published = db.session.scalar(
+        sa.select(PublishedTotal).where(PublishedTotal.fiscal_year == 2007)
+    )
     assert total == published.amount_million == 74222
 
 
@@ -108,8 +126,11 @@ def test_security_headers_on_every_page(seeded, client):
 
 def test_migrations_match_the_models(tmp_path):
     """`flask db upgrade` on an empty database, then `flask db check`, reports no drift."""
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'check.db'}", "SECRET_KEY": "x",
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'check.db'}",
+        "SECRET_KEY": "x",
+        "PATH": "/usr/bin:/bin",
+    }
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)
     check = subprocess.run([*flask, "db", "check"], env=env, capture_output=True, text=True)

@@ -1,13 +1,64 @@
-"""How a request is tied to a user (replaced by server-side sessions in accounts work)."""
+"""How a request is tied to a user: a server-side session row, or a Bearer API token.
 
-from council.accounts.models import User
-from council.extensions import db, login_manager
+The signed Flask cookie carries only the session secret ("sid"); the row behind it is what
+logout, a password change and deactivation revoke, so a copied cookie dies with it.
+"""
+
+from flask import g, request, session
+
+from council.accounts import services
+from council.extensions import db, login_manager, utc_now
 
 login_manager.login_view = "accounts.login"
 login_manager.login_message = "このページを見るにはログインしてください。"
+login_manager.login_message_category = "warning"
+login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    secret = session.get("sid")
+    if not secret:
+        return None
+    row = services.find_session(secret)
+    if row is None or str(row.user_id) != user_id:
+        return None
+    g.user_session = row
+    return row.user
+
+
+@login_manager.request_loader
+def load_user_from_token(req):
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    token = services.find_api_token(header.removeprefix("Bearer ").strip())
+    if token is None:
+        return None
+    token.last_used_at = utc_now()
+    g.api_token = token
+    return token.user
+
+
+def login(user, *, remember: bool = False) -> None:
+    """Start a server-side session for `user` in this request's cookie."""
+    from flask_login import login_user
+
+    session.clear()
+    session["sid"] = services.start_session(
+        user,
+        ip=request.remote_addr or "",
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    login_user(user, remember=remember)
+
+
+def logout() -> None:
+    from flask_login import logout_user
+
+    secret = session.get("sid")
+    if secret:
+        services.end_session(secret)
+    logout_user()
+    session.clear()
+    db.session.flush()

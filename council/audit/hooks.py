@@ -112,7 +112,9 @@ def _collect(session: Session) -> list[dict]:
             if fields is None:
                 continue
             secret = getattr(obj, "audit_secret_fields", ())
-            rows.append(_entry(session, obj, "create", _changes(obj, fields, secret, mode="create")))
+            rows.append(
+                _entry(session, obj, "create", _changes(obj, fields, secret, mode="create"))
+            )
         for obj in session.dirty:
             fields = getattr(obj, "audit_fields", None)
             if fields is None or not session.is_modified(obj, include_collections=False):

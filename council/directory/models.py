@@ -93,7 +93,9 @@ class Membership(db.Model):
     def is_current(self, fiscal_year: int | None = None) -> bool:
         if fiscal_year is None:
             return self.last_fy is None
-        return self.first_fy <= fiscal_year and (self.last_fy is None or fiscal_year <= self.last_fy)
+        return self.first_fy <= fiscal_year and (
+            self.last_fy is None or fiscal_year <= self.last_fy
+        )
 
 
 class Contact(db.Model):

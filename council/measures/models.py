@@ -19,9 +19,7 @@ class Measure(db.Model):
     budgets: Mapped[list["MeasureBudget"]] = relationship(
         back_populates="measure", order_by="MeasureBudget.fiscal_year", cascade="all"
     )
-    activities = relationship(
-        "Activity", secondary="activity_measures", back_populates="measures"
-    )
+    activities = relationship("Activity", secondary="activity_measures", back_populates="measures")
 
     audit_fields = ("name", "ministry_id", "note")
 

@@ -21,9 +21,9 @@ def register() -> dict:
     totals = {t.fiscal_year: t for t in db.session.scalars(sa.select(PublishedTotal))}
     sums = dict(
         db.session.execute(
-            sa.select(MeasureBudget.fiscal_year, sa.func.sum(MeasureBudget.amount_million)).group_by(
-                MeasureBudget.fiscal_year
-            )
+            sa.select(
+                MeasureBudget.fiscal_year, sa.func.sum(MeasureBudget.amount_million)
+            ).group_by(MeasureBudget.fiscal_year)
         ).all()
     )
     years = sorted(set(totals) | set(sums))
