@@ -15,7 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from council import database, web
+    from council import database, markdown, web
     from council.accounts import auth  # noqa: F401  (registers the user loader)
     from council.extensions import csrf, db, login_manager, migrate
 
@@ -27,8 +27,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     database.configure(app)
     web.configure(app)
+    markdown.register(app)
 
     from council.accounts.views import bp as accounts_bp
+    from council.activities.minutes_views import bp as minutes_bp
     from council.activities.views import bp as activities_bp
     from council.api.views import bp as api_bp
     from council.audit.views import bp as audit_bp
@@ -49,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         directory_bp,
         home_bp,
         measures_bp,
+        minutes_bp,
         reports_bp,
         search_bp,
         submissions_bp,
