@@ -168,21 +168,31 @@ def can_view_minutes(user, minutes: Minutes) -> bool:
     if is_staff(user) or can_manage_minutes(user, activity):
         return True
     if _role(user) == "member":
+        # Approved minutes are read by the members of the meeting's block (and by the
+        # agencies that took part); a public meeting does not make its minutes public.
         if minutes.status == "approved":
-            return True
+            return activity.block_id in member_block_ids(user) or is_participant(user, activity)
         return minutes.status == "circulated" and is_participant(user, activity)
     return False
 
 
 def can_respond_to_minutes(user, minutes: Minutes) -> bool:
-    return minutes.status == "circulated" and is_participant(user, minutes.activity)
+    return (
+        minutes.status == "circulated"
+        and is_participant(user, minutes.activity)
+        and can_view_activity(user, minutes.activity)
+    )
 
 
 def can_update_action_item(user, item) -> bool:
     """The secretariat, or the owner agency's members, tick an action item done."""
     if can_manage_minutes(user, item.minutes.activity):
         return True
-    return _role(user) == "member" and item.owner_agency_id == user.agency_id
+    return (
+        _role(user) == "member"
+        and item.owner_agency_id == user.agency_id
+        and can_view_minutes(user, item.minutes)
+    )
 
 
 # --- directory -----------------------------------------------------------------------------
