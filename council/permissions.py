@@ -146,6 +146,28 @@ def can_record_attendance(user, activity: Activity, agency_id: int) -> bool:
     )
 
 
+# --- activities: RSVP and attachments (activities pages) ----------------------------------
+
+
+def can_rsvp(user, activity: Activity) -> bool:
+    """A member answers for its own agency only; the secretariat uses the attendance page."""
+    return (
+        _role(user) == "member"
+        and user.agency_id is not None
+        and can_record_attendance(user, activity, user.agency_id)
+    )
+
+
+def can_manage_attachments(user, activity: Activity) -> bool:
+    """Upload and (soft) delete: whoever may edit the activity."""
+    return can_edit_activity(user, activity)
+
+
+def can_download_attachment(user, attachment) -> bool:
+    """A file is readable exactly by those who may see its activity."""
+    return attachment.deleted_at is None and can_view_activity(user, attachment.activity)
+
+
 # --- minutes -------------------------------------------------------------------------------
 
 
