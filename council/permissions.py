@@ -240,6 +240,21 @@ def can_manage_membership(user, membership: Membership) -> bool:
     return can_manage_block_directory(user, membership.block_id)
 
 
+def can_manage_all_directory(user) -> bool:
+    """Agencies outside any block, and the secretariat designation, are the admin's."""
+    return _role(user) == "admin"
+
+
+def can_import_directory(user) -> bool:
+    """Who may open the directory CSV import; each row is then checked against its block."""
+    return _role(user) in ("admin", "secretariat")
+
+
+def can_export_directory(user) -> bool:
+    """The export carries contacts' e-mail and phone, which only signed-in users see."""
+    return _role(user) is not None
+
+
 # --- users and tokens ----------------------------------------------------------------------
 
 
@@ -254,6 +269,25 @@ def can_manage_user(user, target) -> bool:
     if role != "secretariat" or target.role != "member" or target.agency is None:
         return False
     return any(m.block_id == user.block_id and m.last_fy is None for m in target.agency.memberships)
+
+
+def manageable_users_clause(user):
+    """SQL condition on User for the accounts this user manages (see can_manage_user)."""
+    from council.accounts.models import User
+
+    role = _role(user)
+    if role == "admin":
+        return sa.true()
+    if role != "secretariat":
+        return sa.false()
+    return sa.and_(
+        User.role == "member",
+        User.agency_id.in_(
+            sa.select(Membership.agency_id).where(
+                Membership.block_id == user.block_id, Membership.last_fy.is_(None)
+            )
+        ),
+    )
 
 
 def assignable_roles(user) -> tuple[str, ...]:
