@@ -8,6 +8,7 @@ from council import models  # noqa: F401  (registers every table)
 from council.activities import events as activity_events
 from council.audit import hooks as audit_hooks
 from council.extensions import db
+from council.search import index as search_index
 
 _installed = False
 
@@ -42,3 +43,4 @@ def configure(app: Flask) -> None:
         audit_hooks.install(Session)
         activity_events.install(Session)
         _installed = True
+    search_index.configure(app, Session)

@@ -10,7 +10,12 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
-from council.activities.models import Activity, Minutes
+from council.activities.models import (
+    Activity,
+    Minutes,
+    activity_organizers,
+    activity_participants,
+)
 from council.directory.models import Agency, Membership
 from council.extensions import db
 
@@ -352,3 +357,43 @@ def can_return_submission(user) -> bool:
 
 def can_import_activities(user, block_id: int | None) -> bool:
     return can_create_activity(user, block_id)
+
+
+# --- calendars, feeds and search -----------------------------------------------------------
+
+
+def visible_minutes_clause(user):
+    """SQL condition on Minutes (joined with its Activity) for the rows can_view_minutes allows:
+    search uses it so that a result list never shows minutes that their page would refuse."""
+    base = visible_activities_clause(user)
+    role = _role(user)
+    if role in ("admin", "hq"):
+        return base
+    if role == "secretariat":
+        return sa.and_(base, Activity.block_id == user.block_id)
+    if role == "member" and user.agency_id is not None:
+        participant = sa.or_(
+            sa.exists().where(
+                activity_participants.c.activity_id == Activity.id,
+                activity_participants.c.agency_id == user.agency_id,
+            ),
+            sa.exists().where(
+                activity_organizers.c.activity_id == Activity.id,
+                activity_organizers.c.agency_id == user.agency_id,
+            ),
+        )
+        return sa.and_(
+            base,
+            sa.or_(
+                Minutes.status == "approved",
+                sa.and_(Minutes.status == "circulated", participant),
+            ),
+        )
+    if role == "member":
+        return sa.and_(base, Minutes.status == "approved")
+    return sa.false()
+
+
+def can_have_feed(user) -> bool:
+    """Every signed-in, active user may hold a personal calendar feed."""
+    return _role(user) is not None and bool(getattr(user, "is_active", False))
