@@ -1,6 +1,8 @@
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 MIN_PASSWORD = 12
 
@@ -37,3 +39,112 @@ class PasswordChangeForm(FlaskForm):
     def validate_new_password(self, field):
         if field.data and field.data == self.current_password.data:
             raise ValidationError("現在と異なるパスワードを指定してください。")
+
+
+# --- shared field helpers --------------------------------------------------------------------
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(form, field):
+    """Refuse NUL and other control characters (PostgreSQL refuses NUL; SQLite would keep it)."""
+    if field.data and CONTROL_CHARS.search(field.data):
+        raise ValidationError("使用できない制御文字が含まれています。")
+
+
+def email_address(form, field):
+    if field.data and not EMAIL_PATTERN.match(field.data.strip()):
+        raise ValidationError("メールアドレスの形式が正しくありません。")
+
+
+def optional_id(value):
+    """Coerce a <select> value to an id, with "" meaning none."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a valid choice: pre_validate refuses it
+
+
+class ChoiceField(SelectField):
+    """A select whose "not a valid choice" error is in Japanese."""
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("一覧から選択してください。") from None
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+# --- user management -------------------------------------------------------------------------
+
+
+class UserForm(FlaskForm):
+    email = StringField(
+        "メールアドレス",
+        filters=[strip],
+        validators=[
+            DataRequired("メールアドレスを入力してください。"),
+            Length(max=254, message="254文字以内で入力してください。"),
+            email_address,
+            plain_text,
+        ],
+    )
+    name = StringField(
+        "氏名",
+        filters=[strip],
+        validators=[
+            DataRequired("氏名を入力してください。"),
+            Length(max=60, message="60文字以内で入力してください。"),
+            plain_text,
+        ],
+    )
+    role = ChoiceField("役割", validators=[DataRequired("役割を選択してください。")])
+    block_id = ChoiceField("ブロック(事務局の場合)", coerce=optional_id)
+    agency_id = ChoiceField("所属機関(構成機関の場合)", coerce=optional_id)
+
+    def validate_block_id(self, field):
+        if self.role.data == "secretariat" and field.data is None:
+            raise ValidationError("事務局のユーザーにはブロックを選択してください。")
+
+    def validate_agency_id(self, field):
+        if self.role.data == "member" and field.data is None:
+            raise ValidationError("構成機関のユーザーには所属機関を選択してください。")
+
+
+class UserCreateForm(UserForm):
+    password = PasswordField(
+        "初期パスワード",
+        validators=[
+            Optional(),
+            Length(
+                min=MIN_PASSWORD,
+                max=128,
+                message=f"{MIN_PASSWORD}文字以上128文字以内で入力してください。",
+            ),
+        ],
+    )
+
+
+class ReasonForm(FlaskForm):
+    """The optional reason recorded in the audit log with a deactivation or reset."""
+
+    reason = StringField(
+        "理由",
+        filters=[strip],
+        validators=[Length(max=500, message="500文字以内で入力してください。"), plain_text],
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "用途(任意)",
+        filters=[strip],
+        validators=[Length(max=100, message="100文字以内で入力してください。"), plain_text],
+    )

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from council.directory.models import Agency
 from council.extensions import UTCDateTime, db, utc_now
 
 ROLES = {
@@ -75,6 +76,22 @@ class User(UserMixin, db.Model):
     @property
     def sees_everything(self) -> bool:
         return self.role in ("admin", "hq")
+
+    def audit_block_ids(self) -> set[int]:
+        """The blocks whose secretariat sees changes to this account: a secretariat's block, and
+        for a member the current blocks of its agency, before and after the change."""
+        state = sa.inspect(self)
+        blocks = set(state.attrs.block_id.history.deleted) | {self.block_id}
+        agency_ids = set(state.attrs.agency_id.history.deleted) | {self.agency_id}
+        session = state.session
+        for agency_id in agency_ids - {None}:
+            agency = session.get(Agency, agency_id) if session is not None else None
+            if agency is not None:
+                blocks |= agency.block_ids()
+        return {b for b in blocks if b is not None}
+
+    def audit_label(self) -> str:
+        return f"{self.name} <{self.email}>"[:255]
 
     def get_id(self) -> str:
         # Flask-Login stores this in the cookie; accounts.sessions swaps it for a session row id.

@@ -4,13 +4,49 @@ import secrets
 
 import sqlalchemy as sa
 
-from council.accounts.models import ApiToken, User, UserSession, hash_token
+from council.accounts.models import ROLES, ApiToken, User, UserSession, hash_token
 from council.accounts.passwords import hash_password, needs_rehash, verify_password
+from council.audit.hooks import record
 from council.extensions import db, utc_now
 
 
 class AccountError(Exception):
     """A refused account operation; the message is shown to the user."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+# No 0/O, 1/l/I: initial passwords are read off a screen and typed in by hand.
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+
+def generate_password(length: int = 16) -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+def _check_assignment(role: str, block_id: int | None, agency_id: int | None) -> None:
+    if role not in ROLES:
+        raise AccountError(f"役割「{role}」はありません。", "role")
+    if role == "secretariat" and block_id is None:
+        raise AccountError("事務局のユーザーにはブロックが必要です。", "block_id")
+    if role == "member" and agency_id is None:
+        raise AccountError("構成機関のユーザーには機関が必要です。", "agency_id")
+
+
+def _check_email_free(email: str, *, exclude: User | None = None) -> None:
+    other = db.session.scalar(sa.select(User).where(User.email == email))
+    if other is not None and other is not exclude:
+        raise AccountError(f"{email} は既に登録されています。", "email")
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(User)
+        .where(User.role == "admin", User.is_active_user.is_(True), User.id != user.id)
+    )
 
 
 def create_user(
@@ -23,12 +59,8 @@ def create_user(
     agency_id: int | None = None,
 ) -> User:
     email = email.strip().lower()
-    if db.session.scalar(sa.select(User).where(User.email == email)) is not None:
-        raise AccountError(f"{email} は既に登録されています。")
-    if role == "secretariat" and block_id is None:
-        raise AccountError("事務局のユーザーにはブロックが必要です。")
-    if role == "member" and agency_id is None:
-        raise AccountError("構成機関のユーザーには機関が必要です。")
+    _check_email_free(email)
+    _check_assignment(role, block_id, agency_id)
     user = User(
         email=email,
         name=name,
@@ -99,7 +131,26 @@ def issue_api_token(user: User, name: str = "") -> str:
         ApiToken(user_id=user.id, name=name[:100], token_hash=hash_token(token), prefix=token[:10])
     )
     db.session.flush()
+    record(db.session, user, "update", {"api_token": [None, f"{token[:10]}… 発行"]})
     return token
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    """Revoke one token; requests carrying it are refused from now on."""
+    if token.revoked_at is not None:
+        return
+    token.revoked_at = utc_now()
+    record(db.session, token.user, "update", {"api_token": [f"{token.prefix}…", "失効"]})
+
+
+def active_api_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def find_api_token(token: str) -> ApiToken | None:
@@ -116,12 +167,62 @@ def revoke_api_tokens(user: User) -> None:
         row.revoked_at = utc_now()
 
 
-def deactivate_user(user: User) -> None:
+def update_user(
+    user: User,
+    *,
+    actor: User | None,
+    email: str,
+    name: str,
+    role: str,
+    block_id: int | None,
+    agency_id: int | None,
+) -> None:
+    """Change a user's e-mail, name, role, block or agency. Nobody changes their own role (an
+    admin cannot lock themselves out), and the last active admin stays an admin."""
+    email = email.strip().lower()
+    _check_email_free(email, exclude=user)
+    _check_assignment(role, block_id, agency_id)
+    if role != user.role:
+        if actor is not None and actor.id == user.id:
+            raise AccountError("自分自身の役割は変更できません。", "role")
+        if user.role == "admin" and user.is_active and _other_active_admins(user) == 0:
+            raise AccountError("最後のシステム管理者の役割は変更できません。", "role")
+    user.email = email
+    user.name = name
+    user.role = role
+    user.block_id = block_id if role == "secretariat" else None
+    user.agency_id = agency_id if role == "member" else None
+    db.session.flush()
+
+
+def set_password(user: User, password: str) -> None:
+    """A password set by an administrator or the CLI: every session of the user ends."""
+    user.password_hash = hash_password(password)
+    revoke_all_sessions(user)
+
+
+def reset_password(user: User) -> str:
+    """Give the user a new random password (shown once to whoever reset it)."""
+    password = generate_password()
+    set_password(user, password)
+    return password
+
+
+def deactivate_user(user: User, *, actor: User | None = None) -> None:
     """Deactivation ends every session and revokes every API and feed token at once."""
+    if actor is not None and actor.id == user.id:
+        raise AccountError("自分自身を無効にすることはできません。")
+    if user.role == "admin" and user.is_active and _other_active_admins(user) == 0:
+        raise AccountError("最後のシステム管理者は無効にできません。")
     user.is_active_user = False
     revoke_all_sessions(user)
     revoke_api_tokens(user)
     user.feed_token_hash = None
+
+
+def reactivate_user(user: User) -> None:
+    """The user may log in again; sessions and tokens revoked at deactivation stay revoked."""
+    user.is_active_user = True
 
 
 def regenerate_feed_token(user: User) -> str:

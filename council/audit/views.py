@@ -1,8 +1,130 @@
-from flask import Blueprint
+"""The audit log: read-only pages. No route here or anywhere edits or deletes an entry."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from council import permissions
+from council.audit import labels, queries
+from council.directory.models import Block
+from council.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    object_type = SelectField("対象の種類", validate_choice=False)
+    block = SelectField("ブロック", validate_choice=False)
+    actor = StringField(
+        "操作者(メールアドレスの一部)",
+        validators=[Optional(), Length(max=100, message="100文字以内で入力してください。")],
+    )
+    date_from = DateField(
+        "期間(開始日)",
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
+    date_to = DateField(
+        "期間(終了日)",
+        validators=[Optional()],
+        format="%Y-%m-%d",
+        render_kw={"type": "date"},
+    )
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("終了日は開始日以降の日付を指定してください。")
+
+
+def _date_error_in_japanese(form: AuditFilterForm) -> None:
+    for field in (form.date_from, form.date_to):
+        if field.errors and field.raw_data and field.data is None:
+            field.errors[:] = ["日付は 2007-11-28 の形式で入力してください。"]
+
+
+@bp.app_template_filter("audit_type")
+def _audit_type(object_type: str) -> str:
+    return labels.object_type_label(object_type)
+
+
+@bp.app_template_global("audit_changes")
+def _audit_changes(entry) -> list[tuple[str, str, str]]:
+    """(field label, old, new) for each changed field of an entry, in readable Japanese."""
+    out = []
+    for field, pair in (entry.changes or {}).items():
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            old, new = pair
+        else:
+            old, new = None, pair
+        out.append(
+            (
+                labels.field_label(entry.object_type, field),
+                labels.value_label(entry.object_type, field, old),
+                labels.value_label(entry.object_type, field, new),
+            )
+        )
+    return out
+
+
+@bp.app_template_global("audit_object_url")
+def _audit_object_url(entry) -> str | None:
+    """A link to the object's page, where there is one this viewer may open."""
+    if entry.object_id is None or entry.action == "delete":
+        return None
+    endpoint, arg = {
+        "Agency": ("directory.agency", "agency_id"),
+        "Activity": ("activities.detail", "activity_id"),
+        "User": ("accounts.edit_user", "user_id"),
+    }.get(entry.object_type, (None, None))
+    if endpoint is None or endpoint not in current_app.view_functions:
+        return None
+    if entry.object_type == "User" and not permissions.can_manage_users(current_user):
+        return None
+    return url_for(endpoint, **{arg: entry.object_id})
+
+
 @bp.route("/")
+@login_required
 def index():
-    return "audit"
+    if not permissions.can_view_audit(current_user):
+        abort(403)
+    form = AuditFilterForm(request.args)
+    blocks = db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all()
+    if not permissions.is_staff(current_user):
+        blocks = [b for b in blocks if b.id == current_user.block_id]
+    form.object_type.choices = [("", "すべて")] + list(labels.OBJECT_TYPES.items())
+    form.block.choices = [("", "すべて")] + [(b.code, b.name) for b in blocks]
+    entries, total, status = [], 0, 200
+    page = max(request.args.get("page", 1, type=int), 1)
+    per_page = current_app.config["PAGE_SIZE"]
+    if form.validate():
+        block = next((b for b in blocks if b.code == form.block.data), None)
+        filters = queries.AuditFilters(
+            object_type=form.object_type.data or None,
+            object_id=request.args.get("object_id", type=int),
+            block_id=block.id if block else None,
+            actor=(form.actor.data or "").strip() or None,
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+        )
+        entries, total = queries.search_entries(current_user, filters, page=page, per_page=per_page)
+    else:
+        _date_error_in_japanese(form)
+        status = 400
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "audit/index.html",
+        form=form,
+        entries=entries,
+        total=total,
+        page=page,
+        pages=max((total + per_page - 1) // per_page, 1),
+        args=args,
+    ), status

@@ -68,6 +68,11 @@ class Agency(db.Model):
         """Blocks this agency is a member of (in a given fiscal year, or at all currently)."""
         return {m.block_id for m in self.memberships if m.is_current(fiscal_year)}
 
+    def audit_block_ids(self) -> set[int]:
+        """The blocks whose secretariat sees this agency's changes: its current blocks, or, for
+        an agency that has left every council, the blocks it once sat on."""
+        return self.block_ids() or {m.block_id for m in self.memberships}
+
     def __repr__(self) -> str:
         return f"<Agency {self.name}>"
 
@@ -90,6 +95,11 @@ class Membership(db.Model):
 
     audit_fields = ("agency_id", "block_id", "first_fy", "last_fy", "is_secretariat")
 
+    def audit_label(self) -> str:
+        agency = self.agency.name if self.agency is not None else ""
+        block = self.block.name if self.block is not None else ""
+        return f"{agency}({block})"[:255]
+
     def is_current(self, fiscal_year: int | None = None) -> bool:
         if fiscal_year is None:
             return self.last_fy is None
@@ -111,6 +121,13 @@ class Contact(db.Model):
     agency: Mapped[Agency] = relationship(back_populates="contacts")
 
     audit_fields = ("name", "title", "email", "phone")
+
+    def audit_block_ids(self) -> set[int]:
+        return self.agency.audit_block_ids() if self.agency is not None else set()
+
+    def audit_label(self) -> str:
+        agency = self.agency.name if self.agency is not None else ""
+        return f"{agency} {self.name}".strip()[:255]
 
 
 def membership_clause(block_id, fiscal_year: int):

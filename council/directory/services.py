@@ -1,0 +1,166 @@
+"""Writes on the directory: agencies, block memberships, contacts. Services flush, never
+commit; who acted is on the session (the audit hook attributes every change)."""
+
+import sqlalchemy as sa
+
+from council.directory.models import Agency, Block, Contact, Membership
+from council.extensions import db
+from council.fiscal import fiscal_year_label
+
+
+class DirectoryError(Exception):
+    """A refused change; the message is shown to the user (next to `field` when given)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class DirectoryConflict(DirectoryError):
+    """Someone saved the agency after the user loaded it."""
+
+
+def _check_name_free(name: str, *, exclude: Agency | None = None) -> None:
+    other = db.session.scalar(sa.select(Agency).where(Agency.name == name))
+    if other is not None and other is not exclude:
+        raise DirectoryError(f"「{name}」は既に登録されています。", "name")
+
+
+def version_token(agency: Agency) -> str:
+    """What the edit form carries to detect a concurrent save (the last update time)."""
+    return agency.updated_at.isoformat() if agency.updated_at else ""
+
+
+def create_agency(
+    *, name: str, kind: str, ministry_id: int, city: str, block_id: int, first_fy: int
+) -> Agency:
+    """A new agency, seated on `block_id` from fiscal year `first_fy`."""
+    _check_name_free(name)
+    agency = Agency(name=name, kind=kind, ministry_id=ministry_id, city=city)
+    agency.memberships.append(Membership(block_id=block_id, first_fy=first_fy))
+    db.session.add(agency)
+    db.session.flush()
+    return agency
+
+
+def update_agency(
+    agency: Agency,
+    *,
+    name: str,
+    kind: str,
+    ministry_id: int,
+    city: str,
+    expected_version: str | None = None,
+) -> None:
+    if expected_version and expected_version != version_token(agency):
+        raise DirectoryConflict(
+            "他の利用者がこの機関を先に更新しました。最新の内容を確認してから、もう一度保存してください。"
+        )
+    _check_name_free(name, exclude=agency)
+    for field, value in (("name", name), ("kind", kind), ("ministry_id", ministry_id)):
+        if getattr(agency, field) != value:
+            setattr(agency, field, value)
+    if agency.city != city:
+        agency.city = city
+    db.session.flush()
+
+
+def set_agency_active(agency: Agency, active: bool) -> None:
+    """Deactivate (an office abolished or merged) or reactivate an agency. Its memberships and
+    history stay; an inactive agency is no longer offered when accounts are created."""
+    if agency.is_active != active:
+        agency.is_active = active
+        db.session.flush()
+
+
+def _overlapping(agency_id: int, block_id: int, first_fy: int, last_fy: int | None, exclude=None):
+    for other in db.session.scalars(
+        sa.select(Membership).where(
+            Membership.agency_id == agency_id, Membership.block_id == block_id
+        )
+    ):
+        if other is exclude:
+            continue
+        other_end = other.last_fy if other.last_fy is not None else 10**6
+        end = last_fy if last_fy is not None else 10**6
+        if other.first_fy <= end and first_fy <= other_end:
+            return other
+    return None
+
+
+def _period(first_fy: int, last_fy: int | None) -> str:
+    return f"{fiscal_year_label(first_fy)}〜{fiscal_year_label(last_fy) if last_fy else ''}"
+
+
+def add_membership(*, agency: Agency, block: Block, first_fy: int) -> Membership:
+    """Seat an existing agency on a block from `first_fy` (a new period if it left before)."""
+    other = _overlapping(agency.id, block.id, first_fy, None)
+    if other is not None:
+        raise DirectoryError(
+            f"{agency.name}は既に{block.name}ブロックの構成機関です"
+            f"({_period(other.first_fy, other.last_fy)})。",
+            "first_fy",
+        )
+    membership = Membership(agency_id=agency.id, block_id=block.id, first_fy=first_fy)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def update_membership(membership: Membership, *, first_fy: int, last_fy: int | None) -> None:
+    """Change a membership's period; setting `last_fy` ends it after that fiscal year."""
+    if last_fy is not None and last_fy < first_fy:
+        raise DirectoryError("参加終了年度は参加開始年度以降にしてください。", "last_fy")
+    if membership.is_secretariat and last_fy is not None:
+        raise DirectoryError("事務局を務める機関の参加は終了できません。", "last_fy")
+    other = _overlapping(
+        membership.agency_id, membership.block_id, first_fy, last_fy, exclude=membership
+    )
+    if other is not None:
+        raise DirectoryError(
+            f"同じブロックの別の参加期間({_period(other.first_fy, other.last_fy)})と重なります。",
+            "first_fy",
+        )
+    if membership.first_fy != first_fy:
+        membership.first_fy = first_fy
+    if membership.last_fy != last_fy:
+        membership.last_fy = last_fy
+    db.session.flush()
+
+
+def delete_membership(membership: Membership) -> None:
+    """Remove a membership entered by mistake (the audit log keeps what it was). Ending a
+    real membership is update_membership(last_fy=…), which keeps the roster of past years."""
+    if membership.is_secretariat:
+        raise DirectoryError("事務局を務める機関の参加は削除できません。")
+    agency = membership.agency
+    if len(agency.memberships) == 1:
+        raise DirectoryError(
+            "この機関が参加する唯一のブロックのため削除できません。機関を廃止にしてください。"
+        )
+    # Deleted through the session, not the collection, so the audit entry still knows the
+    # agency and block the row belonged to.
+    db.session.delete(membership)
+    db.session.flush()
+    db.session.expire(agency, ["memberships"])
+
+
+def add_contact(agency: Agency, *, name: str, title: str, email: str, phone: str) -> Contact:
+    contact = Contact(name=name, title=title, email=email, phone=phone)
+    agency.contacts.append(contact)
+    db.session.flush()
+    return contact
+
+
+def update_contact(contact: Contact, *, name: str, title: str, email: str, phone: str) -> None:
+    for field, value in (("name", name), ("title", title), ("email", email), ("phone", phone)):
+        if getattr(contact, field) != value:
+            setattr(contact, field, value)
+    db.session.flush()
+
+
+def delete_contact(contact: Contact) -> None:
+    agency = contact.agency
+    db.session.delete(contact)
+    db.session.flush()
+    db.session.expire(agency, ["contacts"])
