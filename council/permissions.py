@@ -359,6 +359,20 @@ def can_import_activities(user, block_id: int | None) -> bool:
     return can_create_activity(user, block_id)
 
 
+# --- activity CSV import and export (imports) ----------------------------------------------
+
+
+def can_open_activity_import(user) -> bool:
+    """The upload page: a secretariat imports its block's rows, hq and admin HQ meetings;
+    can_import_activities() then judges every row."""
+    return _role(user) in ("admin", "hq", "secretariat")
+
+
+def can_export_activities(user) -> bool:
+    """Any signed-in user downloads the CSV of what visible_activities() lets them see."""
+    return _role(user) is not None
+
+
 # --- calendars, feeds and search -----------------------------------------------------------
 
 
