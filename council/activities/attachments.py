@@ -1,0 +1,216 @@
+"""Attachments (agendas, materials): checked, stored under generated names, soft-deleted.
+
+A file is accepted only when its extension is on the allowlist AND its first bytes (or, for
+Office Open XML, its zip directory) match that extension. It is written to a temporary file
+in the upload folder, fsynced, then linked to its final, generated name (a link never
+replaces an existing file) so that a crash leaves either the whole file or none. The name the
+user gave is kept for display and for Content-Disposition only.
+"""
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from pathlib import Path
+
+from council.activities.models import Activity, Attachment
+from council.activities.services import ActivityError
+from council.extensions import db, utc_now
+
+SUBFOLDER = "attachments"
+CHUNK = 64 * 1024
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _starts_with(*prefixes: bytes):
+    return lambda path, head: any(head.startswith(p) for p in prefixes)
+
+
+def _ooxml(folder: str):
+    """A .docx/.xlsx/.pptx is a zip holding [Content_Types].xml and its part folder."""
+
+    def check(path: Path, head: bytes) -> bool:
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
+        return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
+
+    return check
+
+
+# extension -> (content type sent on download, content check)
+ALLOWED = {
+    "pdf": ("application/pdf", _starts_with(b"%PDF-")),
+    "doc": ("application/msword", _starts_with(OLE2)),
+    "xls": ("application/vnd.ms-excel", _starts_with(OLE2)),
+    "ppt": ("application/vnd.ms-powerpoint", _starts_with(OLE2)),
+    "docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ooxml("word/"),
+    ),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ooxml("xl/")),
+    "pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        _ooxml("ppt/"),
+    ),
+    "png": ("image/png", _starts_with(b"\x89PNG\r\n\x1a\n")),
+    "jpg": ("image/jpeg", _starts_with(b"\xff\xd8\xff")),
+    "jpeg": ("image/jpeg", _starts_with(b"\xff\xd8\xff")),
+    "gif": ("image/gif", _starts_with(b"GIF87a", b"GIF89a")),
+}
+ALLOWED_LABEL = (
+    "PDF、Word(doc・docx)、Excel(xls・xlsx)、PowerPoint(ppt・pptx)、画像(PNG・JPEG・GIF)"
+)
+ACCEPT_ATTR = ",".join(f".{ext}" for ext in ALLOWED)
+
+
+class UploadRefused(ActivityError):
+    """The file was not stored; the message says why, in Japanese."""
+
+
+def size_label(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f}KB"
+    return f"{size}バイト"
+
+
+def max_label(max_bytes: int) -> str:
+    return f"{max_bytes // (1024 * 1024)}MB"
+
+
+def display_name(filename: str | None) -> str:
+    """The user's file name, safe to show and to put in a header: no directories, no CR/LF or
+    other control characters, at most 255 characters (the extension kept)."""
+    name = unicodedata.normalize("NFC", filename or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().lstrip(".")
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = stem[: 255 - len(ext) - 1] + dot + ext if dot and len(ext) <= 10 else name[:255]
+    return name
+
+
+def extension_of(name: str) -> str:
+    _, dot, ext = name.rpartition(".")
+    return ext.lower() if dot else ""
+
+
+def folder_of(upload_folder: str) -> Path:
+    return Path(upload_folder) / SUBFOLDER
+
+
+def path_of(upload_folder: str, attachment: Attachment) -> Path:
+    if not _STORED_NAME.match(attachment.stored_name):
+        raise ValueError("unexpected stored name")
+    return folder_of(upload_folder) / attachment.stored_name
+
+
+def store_attachment(
+    activity: Activity,
+    stream,
+    filename: str | None,
+    *,
+    actor,
+    upload_folder: str,
+    max_bytes: int | None = None,
+) -> Attachment:
+    """Check and store an uploaded file for `activity`; raises UploadRefused.
+
+    The caller commits; if the commit fails it should call discard_file(), since the file
+    is already in place."""
+    max_bytes = max_bytes or DEFAULT_MAX_BYTES
+    name = display_name(filename)
+    ext = extension_of(name)
+    if not name or not ext:
+        raise UploadRefused(f"ファイル名に拡張子がありません。添付できるのは{ALLOWED_LABEL}です。")
+    if ext not in ALLOWED:
+        raise UploadRefused(
+            f"「.{ext}」のファイルは添付できません。添付できるのは{ALLOWED_LABEL}です。"
+        )
+    content_type, matches = ALLOWED[ext]
+    folder = folder_of(upload_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = uuid.uuid4().hex
+    final = folder / stored_name
+    temp = folder / f".tmp-{stored_name}"
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise UploadRefused(
+                        f"ファイルが大きすぎます。添付できるのは1ファイル{max_label(max_bytes)}までです。"
+                    )
+                if len(head) < 16:
+                    head += chunk[: 16 - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if size == 0:
+            raise UploadRefused("空のファイルは添付できません。")
+        if not matches(temp, head):
+            raise UploadRefused(
+                f"ファイルの中身が拡張子「.{ext}」の形式と一致しません。"
+                "ファイルが壊れていないか、拡張子が正しいか確認してください。"
+            )
+        # A hard link fails rather than replace an existing file: stored files are never
+        # overwritten.
+        os.link(temp, final)
+        _fsync_dir(folder)
+    finally:
+        temp.unlink(missing_ok=True)
+    attachment = Attachment(
+        activity_id=activity.id,
+        original_name=name,
+        stored_name=stored_name,
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def discard_file(upload_folder: str, attachment: Attachment) -> None:
+    """Remove a stored file whose database row was never committed."""
+    path_of(upload_folder, attachment).unlink(missing_ok=True)
+
+
+def delete_attachment(attachment: Attachment, *, actor) -> Attachment:
+    """Soft delete: the row and the file stay (the audit log records who and when)."""
+    if attachment.deleted_at is not None:
+        raise ActivityError("この添付ファイルは既に削除されています。")
+    attachment.deleted_at = utc_now()
+    attachment.deleted_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    return attachment
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
