@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     markdown.register(app)
 
     from council.accounts.views import bp as accounts_bp
+    from council.activities.import_views import bp as imports_bp
     from council.activities.minutes_views import bp as minutes_bp
     from council.activities.views import bp as activities_bp
     from council.api.views import bp as api_bp
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         calendars_bp,
         directory_bp,
         home_bp,
+        imports_bp,
         measures_bp,
         minutes_bp,
         reports_bp,

@@ -1,7 +1,10 @@
-"""Flask commands: seed, demo, backup."""
+"""Flask commands: seed, demo, import-activities, backup."""
+
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from council.audit.hooks import set_actor
@@ -47,6 +50,77 @@ def demo_command():
         click.echo(f"  {role:<12} {email}  {password}")
 
 
+@click.command("import-activities")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--as",
+    "as_email",
+    metavar="EMAIL",
+    help="Import as this user: their block rules apply and the log names them.",
+)
+@click.option("--dry-run", is_flag=True, help="Check the file and report, import nothing.")
+@with_appcontext
+def import_activities_command(csv_file: Path, as_email: str | None, dry_run: bool):
+    """Import an Activity CSV file (all rows or none; re-importing changes nothing)."""
+    from council.accounts.models import User
+    from council.activities.csv_io import ImportRejected, import_activities
+
+    actor = None
+    if as_email:
+        actor = db.session.scalar(sa.select(User).where(User.email == as_email.strip().lower()))
+        if actor is None or not actor.is_active:
+            raise click.ClickException(f"no active user with e-mail {as_email}")
+        set_actor(db.session, actor)
+    else:
+        # The server's operator: every block and headquarters meetings.
+        _system_session()
+    try:
+        summary = import_activities(
+            csv_file.read_bytes(),
+            actor=actor,
+            check_permissions=actor is not None,
+            source=csv_file.name,
+        )
+    except ImportRejected as rejected:
+        db.session.rollback()
+        for problem in rejected.problems:
+            where = f"{csv_file}:{problem.line or '-'}"
+            column = f" {problem.column}:" if problem.column else ""
+            click.echo(f"{where}:{column} {problem.message}", err=True)
+        click.echo(
+            f"{len(rejected.problems)} problem(s): nothing was imported from {csv_file}.", err=True
+        )
+        raise SystemExit(1) from None
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    for note in summary.notes:
+        click.echo(f"{csv_file}:{note.line}: {note.column}: {note.message}")
+    verb = "would import" if dry_run else "imported"
+    click.echo(
+        f"{verb} {csv_file}: {summary.rows} rows, {summary.created} created, "
+        f"{summary.updated} updated, {summary.unchanged} unchanged"
+    )
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path):
+    """Back up the database to PATH and the upload folder to PATH.uploads/."""
+    from council.backup import BackupError, make_backup
+
+    try:
+        result = make_backup(db.engine.url, current_app.config["UPLOAD_FOLDER"], path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"database: {result.database} ({result.database_bytes:,} bytes)")
+    click.echo(f"uploads:  {result.uploads} ({result.upload_files} files)")
+
+
 def register(app) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(import_activities_command)
+    app.cli.add_command(backup_command)

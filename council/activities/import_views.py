@@ -1,0 +1,103 @@
+"""The Activity CSV pages: upload (import) for secretariats, hq and admin; export download.
+
+Import: load the file → check the page is theirs → validate every row (csv_io) → write →
+commit once. A refused file writes nothing and lists every problem by line and column.
+"""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField
+
+from council import fiscal, permissions
+from council.activities import csv_io
+from council.directory.models import Block
+from council.extensions import db
+
+bp = Blueprint("imports", __name__, url_prefix="/activities")
+
+FIRST_FY = 2005
+HQ_FILTER = "hq"  # as on the activity list: the block filter value for headquarters meetings
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSVファイル", validators=[FileRequired("CSVファイルを選んでください。")])
+    dry_run = BooleanField("確認だけ行う(取り込まない)")
+
+
+def _page(form, status=200, **context):
+    blocks = db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all()
+    years = list(range(fiscal.current_fiscal_year() + 1, FIRST_FY - 1, -1))
+    return render_template(
+        "activities/import.html",
+        form=form,
+        blocks=blocks,
+        years=years,
+        columns=csv_io.COLUMNS,
+        **context,
+    ), status
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def upload():
+    if not permissions.can_open_activity_import(current_user):
+        abort(403)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _page(form, 422 if request.method == "POST" else 200)
+    upload = form.file.data
+    filename = (upload.filename or "").replace("\r", "").replace("\n", "")[:200]
+    try:
+        summary = csv_io.import_activities(upload.read(), actor=current_user, source=filename)
+    except csv_io.ImportRejected as rejected:
+        db.session.rollback()
+        return _page(
+            form,
+            403 if rejected.is_forbidden else 422,
+            problems=rejected.problems,
+            filename=filename,
+        )
+    if form.dry_run.data:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return _page(form, summary=summary, filename=filename, dry_run=form.dry_run.data)
+
+
+@bp.route("/export.csv")
+@login_required
+def export():
+    if not permissions.can_export_activities(current_user):
+        abort(403)
+    fiscal_year = request.args.get("fy", "").strip()
+    block_code = request.args.get("block", "").strip()
+    if fiscal_year and not (fiscal_year.isdigit() and 2000 <= int(fiscal_year) <= 2100):
+        abort(400)
+    block = None
+    if block_code and block_code != HQ_FILTER:
+        block = db.session.scalar(sa.select(Block).where(Block.code == block_code))
+        if block is None:
+            abort(400)
+    query = csv_io.export_query(
+        current_user,
+        fiscal_year=int(fiscal_year) if fiscal_year else None,
+        block_id=block.id if block else None,
+        hq_only=block_code == HQ_FILTER,
+    )
+    body = csv_io.export_csv(db.session.scalars(query))
+    name = "activities"
+    if fiscal_year:
+        name += f"-FY{fiscal_year}"
+    if block_code:
+        name += f"-{block.code if block else HQ_FILTER}"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
