@@ -15,105 +15,46 @@ keeps the stored status and is reported as a note.
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from council import fiscal, permissions
-from council.activities.forms import (
-    PARTICIPANTS_MAX,
-    PT_FIRST_FY,
-    TITLE_MAX,
-    VENUE_MAX,
-    ScheduleError,
-    build_schedule,
-    check_plausible,
-    has_control_chars,
+from council.activities.csv_rows import (
+    COLUMNS,
+    FORMULA_START,
+    MAX_ROWS,
+    STATUS_MOVES,
+    ImportRejected,
+    ParsedRow,
+    Problem,
+    RowChecker,
+    activity_key,
+    check_record,
+    read_header,
 )
-from council.activities.models import (
-    COUNCIL_KINDS,
-    HQ_KINDS,
-    STATUSES,
-    VISIBILITIES,
-    Activity,
-    Category,
-)
+from council.activities.models import STATUSES, Activity
 from council.activities.services import create_activity, update_activity
 from council.audit.hooks import set_reason
-from council.directory.models import Agency, Block
 from council.extensions import db, utc_now
 
-COLUMNS = (
-    "block",
-    "category",
-    "kind",
-    "title",
-    "start",
-    "end",
-    "venue",
-    "status",
-    "visibility",
-    "participants",
-    "organizers",
-)
-MAX_ROWS = 10_000
-# Cells that Excel would run as a formula (RELIABILITY trap 12), plus tab and CR.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = [
+    "COLUMNS",
+    "ImportRejected",
+    "ImportSummary",
+    "Problem",
+    "decode",
+    "escape_cell",
+    "export_csv",
+    "export_query",
+    "import_activities",
+    "read_rows",
+]
 
-STATUS_NAMES = {**{code: code for code in STATUSES}, **{v: k for k, v in STATUSES.items()}}
-VISIBILITY_NAMES = {
-    **{code: code for code in VISIBILITIES},
-    **{v: k for k, v in VISIBILITIES.items()},
-}
-COUNCIL_KIND_NAMES = {
-    **{code: code for code in COUNCIL_KINDS},
-    **{v: k for k, v in COUNCIL_KINDS.items()},
-}
-HQ_KIND_NAMES = {**{code: code for code in HQ_KINDS}, **{v: k for k, v in HQ_KINDS.items()}}
-# A stored status may move forward only; a file that says otherwise keeps the stored one.
-STATUS_MOVES = {
-    "planned": {"planned", "held", "postponed", "cancelled"},
-    "postponed": {"postponed", "held", "cancelled", "planned"},
-    "held": {"held"},
-    "cancelled": {"cancelled"},
-}
-
-_DATETIME = re.compile(
-    r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
-)
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    column: str | None
-    message: str
-    # The user may not import this row at all (another block's, or a headquarters meeting).
-    is_forbidden: bool = False
-
-    def __str__(self) -> str:
-        where = f"{self.line}行目" if self.line else "ファイル"
-        if self.column:
-            where += f" {self.column}列"
-        return f"{where}: {self.message}"
-
-
-class ImportRejected(Exception):
-    """The file was refused whole; nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, _column_order(p.column)))
-
-    @property
-    def is_forbidden(self) -> bool:
-        return any(p.is_forbidden for p in self.problems)
 
 
 @dataclass
@@ -123,48 +64,6 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     notes: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class _Row:
-    line: int
-    block: Block | None
-    category: Category
-    kind: str | None
-    title: str
-    starts_at: datetime
-    ends_at: datetime | None
-    has_end: bool
-    is_all_day: bool
-    venue: str | None
-    status: str | None
-    visibility: str | None
-    participants: int | None
-    organizers: list[Agency] | None
-
-    @property
-    def key(self):
-        return _key(self.block.id if self.block else None, self.starts_at, self.title)
-
-
-def _key(block_id, starts_at: datetime, title: str):
-    return (block_id, starts_at.astimezone(UTC), title)
-
-
-def _column_order(column: str | None) -> int:
-    return COLUMNS.index(column) if column in COLUMNS else -1
-
-
-def _norm(text: str) -> str:
-    """Width and case folded, for codes and names typed in Excel (ＰＴ, 　関東 …)."""
-    return unicodedata.normalize("NFKC", text).strip().lower()
-
-
-def _unescape(text: str) -> str:
-    """Undo the export's formula guard, so that an exported file imports unchanged."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
-        return text[1:]
-    return text
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -229,328 +128,13 @@ def _records(text: str) -> Iterable[tuple[int, list[tuple[str, int]]]]:
         yield start, located
 
 
-def _header(cells: list[tuple[str, int]], line: int) -> list[str]:
-    names = [_norm(c) for c, _ in cells]
-    while names and names[-1] == "":
-        names.pop()
-    problems = []
-    for name in names:
-        if name == "":
-            problems.append(Problem(line, None, "見出しが空欄の列があります。"))
-        elif name not in COLUMNS:
-            problems.append(Problem(line, name or None, f"不明な列「{name}」があります。"))
-        elif names.count(name) > 1:
-            problems.append(Problem(line, name, f"列「{name}」が重複しています。"))
-    for name in COLUMNS:
-        if name not in names:
-            problems.append(Problem(line, name, f"列「{name}」がありません。"))
-    if problems:
-        expected = ",".join(COLUMNS)
-        problems.append(Problem(line, None, f"1行目(見出し)は次の列にしてください: {expected}"))
-        raise ImportRejected(list(dict.fromkeys(problems)))
-    return names
-
-
-# --- validating --------------------------------------------------------------------------
-
-
-class _Checker:
-    """Turns the cells of one record into a _Row, collecting every problem it finds."""
-
-    def __init__(self, actor, check_permissions: bool, today: date):
-        self.actor = actor
-        self.check_permissions = check_permissions
-        self.today = today
-        self.blocks: dict[str, Block] = {}
-        for block in db.session.scalars(sa.select(Block)):
-            self.blocks[_norm(block.code)] = block
-            self.blocks[_norm(block.name)] = block
-        self.categories: dict[str, Category] = {}
-        for category in db.session.scalars(sa.select(Category)):
-            for name in (category.code, category.name, category.short_name):
-                if name:
-                    self.categories[_norm(name)] = category
-        self.agencies = {_norm(a.name): a for a in db.session.scalars(sa.select(Agency))}
-        self.problems: list[Problem] = []
-
-    def problem(self, line, column, message, *, forbidden=False) -> None:
-        self.problems.append(Problem(line, column, message, forbidden))
-
-    def row(self, start: int, cells: dict[str, tuple[str, int]]) -> _Row | None:
-        before = len(self.problems)
-        clean: dict[str, str] = {}
-        for column, (value, line) in cells.items():
-            if "\x00" in value:
-                self.problem(line, column, "使用できない文字(NUL)が含まれています。")
-            else:
-                clean[column] = value.strip()
-
-        def line_of(column):
-            return cells[column][1]
-
-        block = self._block(clean, line_of)
-        category, kind = self._category_and_kind(clean, line_of, block)
-        title = self._text(clean, line_of, "title", "件名", TITLE_MAX, required=True)
-        venue = self._text(clean, line_of, "venue", "会場", VENUE_MAX)
-        status = self._choice(
-            clean,
-            line_of,
-            "status",
-            STATUS_NAMES,
-            "planned / held / cancelled / postponed または 予定 / 実施 / 中止 / 延期",
-        )
-        visibility = self._choice(
-            clean, line_of, "visibility", VISIBILITY_NAMES, "public / members / secretariat"
-        )
-        participants = self._participants(clean, line_of)
-        organizers = self._organizers(clean, line_of)
-        schedule = None
-        if category is not None:
-            schedule = self._schedule(clean, line_of, date_only=category.is_date_only and block)
-        if schedule and kind == "pt" and fiscal.fiscal_year_of(schedule[0]) < PT_FIRST_FY:
-            self.problem(
-                line_of("kind"), "kind", "プロジェクトチーム(PT)は平成19年度以降の会議です。"
-            )
-        if schedule and status == "held" and fiscal.to_jst(schedule[0]).date() > self.today:
-            self.problem(
-                line_of("status"), "status", "開催日が今日より後の活動は「実施」にできません。"
-            )
-        if "block" in clean and block is not False and self.check_permissions:
-            block_id = block.id if block else None
-            if not permissions.can_import_activities(self.actor, block_id):
-                self.problem(line_of("block"), "block", self._refusal(block), forbidden=True)
-        if len(self.problems) > before or category is None or schedule is None or not title:
-            return None
-        starts_at, ends_at, is_all_day = schedule
-        return _Row(
-            line=start,
-            block=block or None,
-            category=category,
-            kind=kind,
-            title=title,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            has_end=bool(clean.get("end")),
-            is_all_day=is_all_day,
-            venue=venue or None,
-            status=status,
-            visibility=visibility,
-            participants=participants,
-            organizers=organizers,
-        )
-
-    def _refusal(self, block: Block | None) -> str:
-        if block is None:
-            return "本府省の会議(ブロック空欄)を取り込めるのは本府省・システム管理者だけです。"
-        own = getattr(getattr(self.actor, "block", None), "name", None)
-        if own:
-            return f"{own}ブロックの事務局は、{block.name}ブロックの行を取り込めません。"
-        return f"{block.name}ブロックの行を取り込む権限がありません。"
-
-    def _block(self, clean, line_of):
-        """The Block, None for a headquarters meeting, or False when unreadable."""
-        if "block" not in clean:
-            return False
-        value = clean["block"]
-        if value == "":
-            return None
-        block = self.blocks.get(_norm(value))
-        if block is None:
-            self.problem(
-                line_of("block"),
-                "block",
-                f"地域ブロック「{value}」は登録されていません(kanto または 関東 のように"
-                "コードか名称で入力してください)。",
-            )
-            return False
-        return block
-
-    def _category_and_kind(self, clean, line_of, block):
-        if "category" not in clean or "kind" not in clean or block is False:
-            return None, None
-        value, kind_text = clean["category"], clean["kind"]
-        if value == "" and block is None:
-            category = next(c for c in self.categories.values() if c.code == "council")
-        elif value == "":
-            self.problem(line_of("category"), "category", "区分を入力してください。")
-            return None, None
-        else:
-            category = self.categories.get(_norm(value))
-            if category is None:
-                self.problem(
-                    line_of("category"),
-                    "category",
-                    f"区分「{value}」は登録されていません(briefing または "
-                    "補助金等公募説明会の開催 のように入力してください)。",
-                )
-                return None, None
-        kind = None
-        if block is None:
-            if category.code != "council":
-                self.problem(
-                    line_of("category"),
-                    "category",
-                    "本府省の会議(ブロック空欄)の区分は空欄か council にしてください。",
-                )
-                return None, None
-            kind = HQ_KIND_NAMES.get(_norm(kind_text))
-            if kind is None:
-                self.problem(
-                    line_of("kind"),
-                    "kind",
-                    "本府省の会議の種別は wg / pt / tf のいずれかにしてください。",
-                )
-        elif category.code == "council":
-            kind = COUNCIL_KIND_NAMES.get(_norm(kind_text))
-            if kind is None:
-                self.problem(
-                    line_of("kind"),
-                    "kind",
-                    "協議会・幹事会の種別は council(協議会)か secretariat(幹事会)にしてください。",
-                )
-        elif kind_text:
-            self.problem(line_of("kind"), "kind", "この区分では種別は空欄にしてください。")
-        return category, kind
-
-    def _text(self, clean, line_of, column, label, limit, required=False) -> str | None:
-        if column not in clean:
-            return None
-        value = _unescape(clean[column])
-        if required and not value:
-            self.problem(line_of(column), column, f"{label}を入力してください。")
-        elif len(value) > limit:
-            self.problem(
-                line_of(column),
-                column,
-                f"{label}は{limit}文字以内にしてください(現在{len(value)}文字)。",
-            )
-        elif has_control_chars(value):
-            self.problem(
-                line_of(column),
-                column,
-                f"{label}に改行や制御文字は使えません。1行で入力してください。",
-            )
-        return value
-
-    def _choice(self, clean, line_of, column, names, allowed) -> str | None:
-        value = clean.get(column, "")
-        if value == "":
-            return None
-        code = names.get(_norm(value)) or names.get(value)
-        if code is None:
-            self.problem(
-                line_of(column),
-                column,
-                f"「{value}」は使えません。{allowed} のいずれかにしてください。",
-            )
-        return code
-
-    def _participants(self, clean, line_of) -> int | None:
-        value = _norm(clean.get("participants", "")).replace(",", "")
-        if value == "":
-            return None
-        message = f"参加者数は0以上{PARTICIPANTS_MAX:,}以下の整数で入力してください。"
-        if not re.fullmatch(r"-?\d+", value):
-            self.problem(line_of("participants"), "participants", message)
-            return None
-        number = int(value)
-        if not 0 <= number <= PARTICIPANTS_MAX:
-            self.problem(line_of("participants"), "participants", message)
-            return None
-        return number
-
-    def _organizers(self, clean, line_of) -> list[Agency] | None:
-        value = _unescape(clean.get("organizers", ""))
-        if value == "":
-            return None
-        found = []
-        for name in unicodedata.normalize("NFKC", value).split(";"):
-            if not name.strip():
-                continue
-            agency = self.agencies.get(_norm(name))
-            if agency is None:
-                self.problem(
-                    line_of("organizers"),
-                    "organizers",
-                    f"機関「{name.strip()}」は構成機関名簿にありません。名簿どおりの名称を"
-                    "「;」で区切って入力してください。",
-                )
-            elif agency not in found:
-                found.append(agency)
-        return found
-
-    def _moment(self, text: str, line: int, column: str):
-        """(date, time or None) from 2007-11-28 / 2007/11/28 14:00, or None with a problem."""
-        match = _DATETIME.match(_norm(text))
-        try:
-            if match is None:
-                raise ValueError
-            year, month, day, hour, minute, _ = match.groups()
-            on = date(int(year), int(month), int(day))
-            at = time(int(hour), int(minute)) if hour is not None else None
-        except ValueError:
-            self.problem(
-                line,
-                column,
-                f"「{text}」は日付として読めません。2007-11-28 または 2007-11-28 14:00 の"
-                "形式で、実在する日時を入力してください。",
-            )
-            return None
-        message = check_plausible(on)
-        if message:
-            self.problem(line, column, message)
-            return None
-        return on, at
-
-    def _schedule(self, clean, line_of, *, date_only: bool):
-        if "start" not in clean or "end" not in clean:
-            return None
-        if clean["start"] == "":
-            self.problem(line_of("start"), "start", "開始日を入力してください。")
-            return None
-        start = self._moment(clean["start"], line_of("start"), "start")
-        end_text = _norm(clean["end"])
-        end = (None, None)
-        if end_text and (match := _TIME.match(end_text)) and start and start[1] is not None:
-            # "16:00" alone: the same day as the start.
-            try:
-                end = (None, time(int(match[1]), int(match[2])))
-            except ValueError:
-                end = None
-                self.problem(line_of("end"), "end", f"「{clean['end']}」は時刻として読めません。")
-        elif end_text:
-            end = self._moment(clean["end"], line_of("end"), "end")
-        if start is None or end is None:
-            return None
-        try:
-            return build_schedule(start[0], start[1], end[0], end[1], date_only=bool(date_only))
-        except ScheduleError as error:
-            column = "start" if error.field.startswith("start") else "end"
-            self.problem(line_of(column), column, error.message)
-            return None
-
-
-def _row(checker: _Checker, header: list[str], start: int, cells) -> _Row | None:
-    if len(cells) < len(header):
-        checker.problem(
-            start, None, f"列の数が足りません({len(header)}列必要なところ{len(cells)}列です)。"
-        )
-        return None
-    if any(c.strip() for c, _ in cells[len(header) :]):
-        checker.problem(
-            start, None, f"列の数が多すぎます({len(header)}列のところ{len(cells)}列です)。"
-        )
-        return None
-    return checker.row(start, dict(zip(header, cells, strict=False)))
-
-
-def read_rows(data: bytes, *, actor, check_permissions: bool = True) -> list[_Row]:
+def read_rows(data: bytes, *, actor, check_permissions: bool = True) -> list[ParsedRow]:
     """Every row of the file, validated. Raises ImportRejected listing every problem."""
     text = decode(data)
-    checker = _Checker(actor, check_permissions, fiscal.to_jst(utc_now()).date())
+    checker = RowChecker(actor, check_permissions, fiscal.to_jst(utc_now()).date())
     records = _records(text)
     header = None
-    rows: list[_Row] = []
+    rows: list[ParsedRow] = []
     seen: dict = {}
     count = 0
     try:
@@ -558,13 +142,13 @@ def read_rows(data: bytes, *, actor, check_permissions: bool = True) -> list[_Ro
             if all(c.strip() == "" for c, _ in cells):
                 continue
             if header is None:
-                header = _header(cells, start)
+                header = read_header(cells, start)
                 continue
             count += 1
             if count > MAX_ROWS:
                 checker.problem(start, None, f"一度に取り込めるのは{MAX_ROWS:,}行までです。")
                 break
-            row = _row(checker, header, start, cells)
+            row = check_record(checker, header, start, cells)
             if row is None:
                 continue
             if row.key in seen:
@@ -594,7 +178,7 @@ def read_rows(data: bytes, *, actor, check_permissions: bool = True) -> list[_Ro
 # --- importing ---------------------------------------------------------------------------
 
 
-def _existing(rows: list[_Row]) -> dict:
+def _existing(rows: list[ParsedRow]) -> dict:
     starts = sorted({r.starts_at.astimezone(UTC) for r in rows})
     found = {}
     for i in range(0, len(starts), 500):
@@ -604,11 +188,11 @@ def _existing(rows: list[_Row]) -> dict:
             .options(selectinload(Activity.organizers))
         )
         for activity in db.session.scalars(query):
-            found[_key(activity.block_id, activity.starts_at, activity.title)] = activity
+            found[activity_key(activity.block_id, activity.starts_at, activity.title)] = activity
     return found
 
 
-def _changes(activity: Activity, row: _Row) -> dict:
+def _changes(activity: Activity, row: ParsedRow) -> dict:
     """The fields the row would change; empty cells keep what is stored."""
     wanted = {"category_id": row.category.id, "kind": row.kind, "is_all_day": row.is_all_day}
     if row.has_end or row.is_all_day != activity.is_all_day:
