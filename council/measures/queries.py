@@ -5,7 +5,9 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from council.directory.models import Ministry
+from council import permissions
+from council.activities.models import Activity, Category, activity_measures
+from council.directory.models import Block, Ministry
 from council.extensions import db
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
 
@@ -39,3 +41,47 @@ def register() -> dict:
         "sums": {year: int(total) for year, total in sums.items()},
         "slots": dict(slots),
     }
+
+
+def briefings(measure: Measure, user) -> list:
+    """The activities (briefings) that explained this measure and that `user` may see, newest
+    first, as rows of plain values. One statement."""
+    return db.session.execute(
+        sa.select(
+            Activity.id,
+            Activity.title,
+            Activity.starts_at,
+            Activity.is_all_day,
+            Activity.status,
+            Activity.venue,
+            Block.name.label("block_name"),
+            Category.short_name.label("category_name"),
+        )
+        .join(activity_measures, activity_measures.c.activity_id == Activity.id)
+        .outerjoin(Block, Block.id == Activity.block_id)
+        .join(Category, Category.id == Activity.category_id)
+        .where(
+            activity_measures.c.measure_id == measure.id,
+            permissions.visible_activities_clause(user),
+        )
+        .order_by(Activity.starts_at.desc(), Activity.id.desc())
+    ).all()
+
+
+def list_ministries() -> list[Ministry]:
+    return db.session.scalars(sa.select(Ministry).order_by(Ministry.sort_order)).all()
+
+
+def programmes() -> list[str]:
+    """The slot programmes already registered, for the new-figure form's suggestions."""
+    return list(
+        db.session.scalars(
+            sa.select(SlotFigure.programme)
+            .group_by(SlotFigure.programme)
+            .order_by(sa.func.min(SlotFigure.id))
+        )
+    )
+
+
+def published_total(year: int) -> PublishedTotal | None:
+    return db.session.scalar(sa.select(PublishedTotal).where(PublishedTotal.fiscal_year == year))

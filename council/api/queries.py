@@ -1,0 +1,91 @@
+"""Reads for the JSON API: the activity list, limited to what the caller may see."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from council import fiscal, permissions
+from council.activities.models import Activity, Category
+from council.directory.models import Block
+from council.extensions import db
+
+
+def list_activities(
+    user,
+    *,
+    fiscal_year: int | None = None,
+    block_id: int | None = None,
+    hq_only: bool = False,
+    category_id: int | None = None,
+    status: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> tuple[int, list[dict]]:
+    """(total, page) of the activities `user` may see, by start then id. Two statements.
+
+    `total` counts every match; the page holds at most `limit` activities from `offset`."""
+    where = [permissions.visible_activities_clause(user)]
+    if fiscal_year is not None:
+        where.append(Activity.fiscal_year == fiscal_year)
+    if hq_only:
+        where.append(Activity.block_id.is_(None))
+    elif block_id is not None:
+        where.append(Activity.block_id == block_id)
+    if category_id is not None:
+        where.append(Activity.category_id == category_id)
+    if status is not None:
+        where.append(Activity.status == status)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Activity).where(*where))
+    if not total or limit == 0:
+        return total or 0, []
+    rows = db.session.execute(
+        sa.select(
+            Activity.id,
+            Activity.uid,
+            Block.code.label("block"),
+            Category.code.label("category"),
+            Category.is_date_only,
+            Activity.kind,
+            Activity.title,
+            Activity.starts_at,
+            Activity.ends_at,
+            Activity.is_all_day,
+            Activity.venue,
+            Activity.status,
+            Activity.visibility,
+            Activity.participants,
+        )
+        .outerjoin(Block, Block.id == Activity.block_id)
+        .join(Category, Category.id == Activity.category_id)
+        .where(*where)
+        .order_by(Activity.starts_at, Activity.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return total, [_activity(r) for r in rows]
+
+
+def _moment(value: datetime | None, date_only: bool) -> str | None:
+    """ISO 8601 in Japan time (+09:00), or the date alone for dateless activities."""
+    if value is None:
+        return None
+    local = fiscal.to_jst(value)
+    return local.date().isoformat() if date_only else local.isoformat()
+
+
+def _activity(r) -> dict:
+    date_only = bool(r.is_date_only or r.is_all_day)
+    return {
+        "id": r.id,
+        "uid": r.uid,
+        "block": r.block,
+        "category": r.category,
+        "kind": r.kind,
+        "title": r.title,
+        "start": _moment(r.starts_at, date_only),
+        "end": _moment(r.ends_at, date_only),
+        "venue": r.venue,
+        "status": r.status,
+        "visibility": r.visibility,
+        "participants": r.participants,
+    }
