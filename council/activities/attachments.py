@@ -86,7 +86,9 @@ def size_label(size: int) -> str:
 
 
 def max_label(max_bytes: int) -> str:
-    return f"{max_bytes // (1024 * 1024)}MB"
+    if max_bytes >= 1024 * 1024:
+        return f"{max_bytes // (1024 * 1024)}MB"
+    return size_label(max_bytes)
 
 
 def display_name(filename: str | None) -> str:

@@ -324,6 +324,9 @@ class ActivityForm(ScheduleMixin, FlaskForm):
             self.block.choices = [SelectChoice("", "本府省(ブロックなし)")] + [
                 SelectChoice(str(b.id), b.name) for b in blocks
             ]
+            if self.block.raw_data == []:
+                # A submission without the field keeps the block the view settled on.
+                self.block.data = str(fixed_block_id or "")
         else:
             del self.block
         if choose_category:
