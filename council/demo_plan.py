@@ -157,6 +157,7 @@ class Directory:
 
 @functools.cache
 def _is_holiday(day: date) -> bool:
+    # jpholiday is slow (about 0.5 ms a call); weekends are ruled out before it is asked.
     return jpholiday.is_holiday(day)
 
 
