@@ -9,7 +9,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
 from council import fiscal
@@ -169,9 +168,14 @@ class SlotFigureForm(FlaskForm):
     regions = _count("地域数")
     reason = _text("変更理由(任意、変更履歴に残ります)", 500)
 
-    def validate_regions(self, field):
-        if field.data is None and self.adopted.data is None and self.continued.data is None:
-            raise ValidationError("採択・継続件数か地域数のいずれかを入力してください。")
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Not a validate_regions(): Optional() stops the chain on an empty field.
+        figures = (self.adopted, self.continued, self.regions)
+        if all(f.data is None and not f.errors for f in figures):
+            self.regions.errors.append("採択・継続件数か地域数のいずれかを入力してください。")
+            return False
+        return ok
 
 
 class SlotFigureCreateForm(SlotFigureForm):
