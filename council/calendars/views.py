@@ -1,8 +1,284 @@
-from flask import Blueprint
+"""The HTML calendar (month, week, list), the iCalendar feeds and the personal feed token."""
+
+import secrets
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from council import fiscal, permissions
+from council.activities.models import Activity, Category
+from council.calendars import feeds, grid, ical, queries, services
+from council.calendars.forms import VIEWS, CalendarFilterForm, parse_date, parse_month
+from council.directory.models import Block
+from council.extensions import db
 
 bp = Blueprint("calendars", __name__)
+
+FEED_HEADERS = {
+    # Feed URLs may carry a secret: keep them out of search engines and Referer headers.
+    "X-Robots-Tag": "noindex",
+    "Referrer-Policy": "no-referrer",
+}
+CALENDAR_NAME = "地域ブロック協議会"
+
+
+def today_in_japan() -> date:
+    return fiscal.to_jst(datetime.now(UTC)).date()
+
+
+# --- HTML calendar -------------------------------------------------------------------------
+
+
+def _anchor(form: CalendarFilterForm, today: date) -> date:
+    if form.month.data and not form.month.errors:
+        month = parse_month(form.month.data)
+        if month is not None:
+            return month
+    if form.date.data and not form.date.errors:
+        day = parse_date(form.date.data)
+        if day is not None:
+            return day
+    return today
+
+
+def _filters(form: CalendarFilterForm, choices: dict) -> tuple[dict, dict]:
+    """(query arguments, ids for the query) of the valid filters; invalid ones are ignored
+    (and reported next to their field)."""
+    args, ids = {}, {"block_id": None, "category_id": None, "agency_id": None}
+    if form.block.data and not form.block.errors:
+        args["block"] = form.block.data
+        ids["block_id"] = (
+            "hq"
+            if form.block.data == "hq"
+            else next(b.id for b in choices["blocks"] if b.code == form.block.data)
+        )
+    if form.category.data and not form.category.errors:
+        args["category"] = form.category.data
+        ids["category_id"] = next(
+            c.id for c in choices["categories"] if c.code == form.category.data
+        )
+    if form.agency.data and not form.agency.errors:
+        args["agency"] = form.agency.data
+        ids["agency_id"] = int(form.agency.data)
+    return args, ids
+
+
+def _span(view: str, anchor: date):
+    """(first day, last day, in-range test, previous anchor, next anchor, heading)."""
+    if view == "week":
+        first = grid.week_start(anchor)
+        last = first + timedelta(days=6)
+        heading = f"{fiscal.format_date(first)}〜{fiscal.format_date(last)}"
+        return first, last, None, first - timedelta(days=7), first + timedelta(days=7), heading
+    month_first, month_last = grid.month_bounds(anchor.year, anchor.month)
+    heading = f"{anchor.year}年{anchor.month}月"
+    previous, following = grid.add_months(anchor, -1), grid.add_months(anchor, 1)
+    if view == "list":
+        return month_first, month_last, None, previous, following, heading
+    first, last = grid.month_grid_span(anchor.year, anchor.month)
+    return first, last, (lambda d: d.month == anchor.month), previous, following, heading
 
 
 @bp.route("/calendar")
 def month():
-    return "calendar"
+    choices = queries.filter_choices()
+    form = CalendarFilterForm(formdata=request.args)
+    form.set_choices(choices)
+    status = 200 if form.validate() else 400
+    view = form.view.data if form.view.data in VIEWS else "month"
+    today = today_in_japan()
+    anchor = _anchor(form, today)
+    args, ids = _filters(form, choices)
+    first, last, in_range, previous, following, heading = _span(view, anchor)
+    items = queries.calendar_items(current_user, first, last, **ids)
+    days = grid.build_days(first, last, items, today=today, in_range=in_range)
+    filter_labels = [
+        dict(form.block.choices).get(args.get("block")),
+        dict(form.category.choices).get(args.get("category")),
+        next(
+            (
+                name
+                for group in form.agency.choices.values()
+                for v, name in group
+                if v == args.get("agency")
+            ),
+            None,
+        )
+        if args.get("agency")
+        else None,
+    ]
+    feed_args = {k: v for k, v in args.items() if k in ("block", "category")}
+    return render_template(
+        f"calendars/{view}.html",
+        form=form,
+        view=view,
+        views=VIEWS,
+        anchor=anchor,
+        heading=heading,
+        filter_text="・".join(label for label in filter_labels if label),
+        days=days,
+        weeks=grid.weeks(days),
+        items=items,
+        holidays={d.date: d.holiday for d in days if d.holiday},
+        activity_path=f"{request.script_root}/activities/",
+        weekday_names=grid.WEEKDAY_NAMES,
+        args=args,
+        nav={
+            "previous": url_for(".month", view=view, date=previous.isoformat(), **args),
+            "next": url_for(".month", view=view, date=following.isoformat(), **args),
+            "today": url_for(".month", view=view, **args),
+        },
+        view_urls={v: url_for(".month", view=v, date=anchor.isoformat(), **args) for v in VIEWS},
+        public_feed_url=url_for(".public_feed", _external=True, **feed_args),
+        today=today,
+    ), status
+
+
+# --- iCalendar feeds -----------------------------------------------------------------------
+
+
+def _feed(
+    user, *, name: str, scope: tuple, block_id=None, category_id=None, personal: bool = False
+) -> Response:
+    """Answer a feed request: 304 from one cheap query when the client's copy is current,
+    else the feed, served from the per-activity cache."""
+    today = today_in_japan()
+    window = feeds.feed_window(
+        today,
+        current_app.config["FEED_WINDOW_DAYS_BACK"],
+        current_app.config["FEED_WINDOW_DAYS_AHEAD"],
+    )
+    base_url = request.url_root.rstrip("/")
+    fingerprint = feeds.fingerprint(with_memberships=personal)
+    settling = feeds.is_settling(
+        fingerprint, datetime.now(UTC), current_app.config.get("FEED_SETTLE_SECONDS", 60)
+    )
+    tag = feeds.etag(
+        fingerprint,
+        window.first_day,
+        window.last_day,
+        base_url,
+        name,
+        *scope,
+        nonce=secrets.token_hex(8) if settling else "",
+    )
+    modified = feeds.last_modified(fingerprint, today).replace(microsecond=0)
+    if settling:
+        not_modified = False
+    elif request.if_none_match:
+        not_modified = request.if_none_match.contains_weak(tag)
+    else:
+        since = request.if_modified_since
+        not_modified = since is not None and since >= modified
+    if not_modified:
+        response = Response(status=304)
+    else:
+        clauses = feeds.feed_clauses(user, window, block_id=block_id, category_id=category_id)
+        body = ical.assemble(name, feeds.fragments(clauses, base_url))
+        # The feed may have filled the VEVENT cache: keep it for the next request.
+        db.session.commit()
+        response = Response(body, mimetype="text/calendar")
+        response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response.set_etag(tag, weak=True)
+    response.last_modified = modified
+    response.headers.update(FEED_HEADERS)
+    # Calendar apps revalidate with the ETag; shared caches must not keep a personal feed.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _lookup_code(model, code: str | None, label: str):
+    if not code:
+        return None, None
+    row = db.session.execute(sa.select(model.id, model.name).where(model.code == code)).first()
+    if row is None:
+        abort(404, description=f"{label}「{code}」はありません。")
+    return row.id, row.name
+
+
+@bp.route("/calendar.ics")
+def public_feed():
+    """Public activities only, whoever asks (a signed-in user has the personal feed)."""
+    block_code = request.args.get("block") or None
+    if block_code == "hq":
+        block_id, block_name = "hq", "本府省"
+    else:
+        block_id, block_name = _lookup_code(Block, block_code, "ブロック")
+    category_id, category_name = _lookup_code(Category, request.args.get("category"), "区分")
+    name = " ".join(part for part in (CALENDAR_NAME, block_name, category_name, "公開予定") if part)
+    return _feed(
+        None,
+        name=name,
+        scope=("public", block_id, category_id),
+        block_id=block_id,
+        category_id=category_id,
+    )
+
+
+@bp.route("/feeds/<token>.ics")
+def personal_feed(token: str):
+    """Everything the token's owner may see now; an unknown or replaced token is 404."""
+    if len(token) > 100:
+        abort(404)
+    owner = feeds.feed_owner(token)
+    if owner is None or not permissions.can_have_feed(owner):
+        abort(404)
+    scope = ("user", owner.id, owner.role, owner.block_id, owner.agency_id)
+    return _feed(owner, name=f"{CALENDAR_NAME} 予定表({owner.name})", scope=scope, personal=True)
+
+
+@bp.route("/activities/<int:activity_id>.ics")
+def activity_ics(activity_id: int):
+    """One activity, for "add to my calendar"; 404 for what the caller may not see."""
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or not permissions.can_view_activity(current_user, activity):
+        abort(404)
+    event = feeds.event_from_activity(activity, request.url_root.rstrip("/"))
+    response = Response(ical.build_calendar(activity.title, [event]), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="activity-{activity.id}.ics"'
+    response.headers.update(FEED_HEADERS)
+    return response
+
+
+# --- the personal feed token (a section of the profile page) ------------------------------
+
+
+@bp.route("/profile/feed-token", methods=["POST"])
+@login_required
+def regenerate_feed_token():
+    if not permissions.can_have_feed(current_user):
+        abort(403)
+    token = services.regenerate_feed_token(current_user)
+    db.session.commit()
+    # The URL is shown on this response only: the token is stored as a hash. The profile page
+    # (another blueprint's view) renders it through calendars/_feed_section.html.
+    g.new_feed_url = url_for(".personal_feed", token=token, _external=True)
+    flash("個人用カレンダーのURLを発行しました。以前のURLは使えなくなりました。", "success")
+    try:
+        return current_app.view_functions["accounts.profile"]()
+    finally:
+        g.pop("new_feed_url", None)
+
+
+@bp.route("/profile/feed-token/stop", methods=["POST"])
+@login_required
+def stop_feed():
+    if not permissions.can_have_feed(current_user):
+        abort(403)
+    services.stop_feed(current_user)
+    db.session.commit()
+    flash("個人用カレンダーの配信を停止しました。登録済みのURLは使えなくなりました。", "success")
+    return redirect(url_for("accounts.profile") + "#feed")

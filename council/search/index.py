@@ -98,7 +98,9 @@ def _before_flush(session, flush_context, instances) -> None:
             session.execute(sa.delete(table).where(table.c.activity_id == obj.id))
         elif isinstance(obj, Minutes) and obj.id is not None:
             session.execute(
-                sa.delete(table).where(table.c.object_type == "minutes", table.c.object_id == obj.id)
+                sa.delete(table).where(
+                    table.c.object_type == "minutes", table.c.object_id == obj.id
+                )
             )
 
 

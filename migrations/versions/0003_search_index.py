@@ -1,4 +1,5 @@
-"""Japanese full-text search over search_documents, and the documents of existing records.
+"""Japanese full-text search over search_documents, and the documents of existing records;
+an index on activities.updated_at for the calendar feeds' conditional requests.
 
 SQLite: an external-content FTS5 table with the trigram tokenizer (substring search on text
 without word breaks), kept in step with search_documents by triggers.
@@ -93,6 +94,10 @@ def _backfill(bind) -> None:
 
 def upgrade():
     bind = op.get_bind()
+    # Feeds answer conditional requests from MAX(updated_at): one index probe (see
+    # council/calendars/models.py).
+    with op.batch_alter_table("activities") as batch_op:
+        batch_op.create_index("ix_activities_updated_at", ["updated_at"], unique=False)
     if bind.dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute(
@@ -111,6 +116,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("activities") as batch_op:
+        batch_op.drop_index("ix_activities_updated_at")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_search_documents_body_trgm")
         op.execute("DROP INDEX IF EXISTS ix_search_documents_title_trgm")

@@ -1,0 +1,290 @@
+"""Reads behind the iCalendar feeds: the window, a cheap fingerprint for conditional requests,
+and the events themselves, served from the per-activity VEVENT cache.
+
+The cache (Activity.ics_cache) holds the VEVENT of the activity's current version; the model
+layer clears it on every change (council/activities/events.py). A feed fills missing entries
+as it goes, with a plain UPDATE guarded by the version it read, so that filling the cache never
+bumps the activity's version or updated_at and never overwrites a newer edit.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from council import fiscal, permissions
+from council.accounts.models import User, hash_token
+from council.activities.models import Activity, Category
+from council.calendars import ical
+from council.calendars import models as _indexes  # noqa: F401  (declares the index used here)
+from council.directory.models import Block, Membership
+from council.extensions import db
+
+HQ_LABEL = "本府省"
+
+
+@dataclass(frozen=True)
+class Window:
+    first_day: date
+    last_day: date  # inclusive
+
+    @property
+    def start(self) -> datetime:
+        return fiscal.jst_datetime(self.first_day)
+
+    @property
+    def end(self) -> datetime:
+        return fiscal.jst_datetime(self.last_day + timedelta(days=1))
+
+
+@dataclass
+class FeedOwner:
+    """The owner of a personal feed, with what the permission rules read from a user. Loaded
+    without the ORM: a calendar app polls this URL every hour and must get its 304 cheaply."""
+
+    id: int
+    role: str
+    block_id: int | None
+    agency_id: int | None
+    name: str
+    is_authenticated: bool = True
+    is_active: bool = True
+
+
+def feed_owner(token: str) -> FeedOwner | None:
+    """The active user whose personal-feed token this is, else None."""
+    users = User.__table__
+    row = (
+        db.session.connection()
+        .execute(
+            sa.select(
+                users.c.id, users.c.role, users.c.block_id, users.c.agency_id, users.c.name
+            ).where(users.c.feed_token_hash == hash_token(token), users.c.is_active.is_(True))
+        )
+        .first()
+    )
+    return None if row is None else FeedOwner(*row)
+
+
+def feed_window(today: date, days_back: int, days_ahead: int) -> Window:
+    """From `days_back` days before today to `days_ahead` days after it, in Japan days."""
+    return Window(today - timedelta(days=days_back), today + timedelta(days=days_ahead))
+
+
+def feed_clauses(user, window: Window, *, block_id=None, category_id=None) -> list:
+    """The rows of a feed: what `user` may see now (None: the public), inside the window.
+    block_id may be a block id, "hq" (headquarters meetings, no block) or None (all)."""
+    clauses = [
+        permissions.visible_activities_clause(user),
+        Activity.starts_at >= window.start,
+        Activity.starts_at < window.end,
+    ]
+    if block_id == "hq":
+        clauses.append(Activity.block_id.is_(None))
+    elif block_id is not None:
+        clauses.append(Activity.block_id == block_id)
+    if category_id is not None:
+        clauses.append(Activity.category_id == category_id)
+    return clauses
+
+
+_LATEST = (
+    sa.select(sa.func.max(Activity.updated_at)).scalar_subquery(),
+    sa.select(sa.func.max(Activity.id)).scalar_subquery(),
+)
+_memberships = Membership.__table__
+# Which blocks a member sees follows from the (small) memberships table: any change to it
+# changes these sums, so a personal feed's validator follows it without restating the rule.
+_MEMBERSHIPS = tuple(
+    sa.select(aggregate).scalar_subquery()
+    for aggregate in (
+        sa.func.count(),
+        sa.func.sum(_memberships.c.id * _memberships.c.block_id),
+        sa.func.sum(_memberships.c.id * _memberships.c.agency_id),
+        sa.func.sum(_memberships.c.id * sa.func.coalesce(_memberships.c.last_fy, 1)),
+    )
+)
+_FINGERPRINT = sa.select(*_LATEST)
+_FINGERPRINT_WITH_MEMBERSHIPS = sa.select(*_LATEST, *_MEMBERSHIPS)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    last_updated_at: datetime | None
+    max_id: int | None
+    memberships: tuple = ()
+
+
+def fingerprint(*, with_memberships: bool = False) -> Fingerprint:
+    """The latest change to any activity, from two index probes: every ORM edit (soft
+    deletes included) stamps updated_at, and every insert takes a new id. Changes outside a
+    feed's window or scope change it too: a client then downloads a feed that did not change,
+    which is harmless, while the probe stays as cheap as a bare request."""
+    # Straight on the session's connection: the ORM's per-statement bind lookup would cost
+    # more than the query itself on this path, which must stay near a bare request's cost.
+    statement = _FINGERPRINT_WITH_MEMBERSHIPS if with_memberships else _FINGERPRINT
+    row = db.session.connection().execute(statement).one()
+    return Fingerprint(row[0], row[1], tuple(row[2:]))
+
+
+def is_settling(fp: Fingerprint, now: datetime, settle_seconds: int) -> bool:
+    """True just after a change. Timestamps and ids are taken at flush, not at commit, so a
+    transaction that stamped earlier may still commit after a later one; until such
+    stragglers are in, a validator must not promise that nothing changed."""
+    return fp.last_updated_at is not None and now - fp.last_updated_at < timedelta(
+        seconds=settle_seconds
+    )
+
+
+def etag(fp: Fingerprint, *scope: object, nonce: str = "") -> str:
+    """A weak validator: the latest change, and for whom, where and in which layout."""
+    raw = "|".join(
+        str(part)
+        for part in (
+            ical.CACHE_FORMAT,
+            fp.last_updated_at.isoformat() if fp.last_updated_at else "",
+            fp.max_id,
+            fp.memberships,
+            *scope,
+            nonce,
+        )
+    )
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def last_modified(fp: Fingerprint, today: date) -> datetime:
+    """The later of the last change and the start of today (when the window last moved)."""
+    moved = fiscal.jst_datetime(today)
+    if fp.last_updated_at is None:
+        return moved
+    return max(fp.last_updated_at, moved)
+
+
+def activity_url(base_url: str, activity_id: int) -> str:
+    # /activities/<id> is a stable URL of the product (SPEC "Interfaces"), so feeds name it
+    # directly rather than asking the activities blueprint for each of thousands of events.
+    return f"{base_url}/activities/{activity_id}"
+
+
+_EVENT_COLUMNS = (
+    Activity.id,
+    Activity.version,
+    Activity.uid,
+    Activity.sequence,
+    Activity.title,
+    Activity.status,
+    Activity.starts_at,
+    Activity.ends_at,
+    Activity.is_all_day,
+    Activity.venue,
+    Activity.description,
+    Activity.status_reason,
+    Activity.created_at,
+    Activity.updated_at,
+    Category.name.label("category_name"),
+    Block.name.label("block_name"),
+)
+
+
+def event_from_row(row, base_url: str) -> ical.FeedEvent:
+    return ical.FeedEvent(
+        uid=row.uid,
+        sequence=row.sequence or 0,
+        title=row.title,
+        status=row.status,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        is_all_day=bool(row.is_all_day),
+        venue=row.venue or "",
+        description=row.description or "",
+        status_reason=row.status_reason or "",
+        category=row.category_name,
+        block=row.block_name or HQ_LABEL,
+        url=activity_url(base_url, row.id),
+        created_at=row.created_at or row.updated_at,
+        updated_at=row.updated_at,
+    )
+
+
+def event_from_activity(activity: Activity, base_url: str) -> ical.FeedEvent:
+    return ical.FeedEvent(
+        uid=activity.uid,
+        sequence=activity.sequence or 0,
+        title=activity.title,
+        status=activity.status,
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        is_all_day=bool(activity.is_all_day),
+        venue=activity.venue or "",
+        description=activity.description or "",
+        status_reason=activity.status_reason or "",
+        category=activity.category.name,
+        block=activity.block.name if activity.block is not None else HQ_LABEL,
+        url=activity_url(base_url, activity.id),
+        created_at=activity.created_at or activity.updated_at,
+        updated_at=activity.updated_at,
+    )
+
+
+def _event_query(clauses: Sequence):
+    return (
+        sa.select(*_EVENT_COLUMNS)
+        .join(Category, Category.id == Activity.category_id)
+        .outerjoin(Block, Block.id == Activity.block_id)
+        .where(*clauses)
+    )
+
+
+def fragments(clauses: Sequence, base_url: str) -> list[str]:
+    """The serialized VEVENTs of the feed, in start order. Cached ones are read as they are;
+    the others are built once, written back, and returned. A bounded number of queries
+    whatever the number of events: one read, and for a cold cache one more read and one
+    batched write."""
+    prefix = ical.cache_prefix(base_url)
+    table = Activity.__table__
+    rows = db.session.execute(
+        sa.select(Activity.id, Activity.ics_cache)
+        .where(*clauses)
+        .order_by(Activity.starts_at, Activity.id)
+    ).all()
+    out: list[str | None] = []
+    missing: dict[int, int] = {}  # activity id -> position in out
+    for position, (activity_id, cached) in enumerate(rows):
+        fragment = ical.unpack(prefix, cached)
+        out.append(fragment)
+        if fragment is None:
+            missing[activity_id] = position
+    if missing:
+        stale = sa.or_(
+            Activity.ics_cache.is_(None),
+            sa.not_(Activity.ics_cache.startswith(prefix, autoescape=True)),
+        )
+        writes = []
+        for row in db.session.execute(_event_query([*clauses, stale])):
+            position = missing.pop(row.id, None)
+            if position is None:
+                continue
+            fragment = ical.build_event(event_from_row(row, base_url))
+            out[position] = fragment
+            writes.append(
+                {"b_id": row.id, "b_version": row.version, "b_cache": ical.pack(prefix, fragment)}
+            )
+        # Filled meanwhile by a concurrent request: read those few as they are now.
+        for activity_id, position in missing.items():
+            row = db.session.execute(_event_query([Activity.id == activity_id])).one()
+            out[position] = ical.build_event(event_from_row(row, base_url))
+        if writes:
+            db.session.execute(
+                sa.update(table)
+                .where(
+                    table.c.id == sa.bindparam("b_id"),
+                    table.c.version == sa.bindparam("b_version"),
+                )
+                # Naming updated_at keeps its onupdate default from firing: a cache fill is
+                # not an edit, and must not change the feed's validators.
+                .values(ics_cache=sa.bindparam("b_cache"), updated_at=table.c.updated_at),
+                writes,
+            )
+    return [f for f in out if f is not None]

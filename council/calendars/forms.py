@@ -1,0 +1,94 @@
+"""The calendar's filter form: read from the query string (GET), so no CSRF token."""
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import ValidationError
+
+VIEWS = {"month": "月", "week": "週", "list": "一覧"}
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+class CalendarFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    view = HiddenField(default="month")
+    date = HiddenField()
+    month = StringField("表示する月")
+    block = SelectField("ブロック", validate_choice=False)
+    category = SelectField("区分", validate_choice=False)
+    agency = SelectField("機関(共催・参加)", validate_choice=False)
+
+    def set_choices(self, choices: dict) -> None:
+        self.block.choices = (
+            [("", "すべて")]
+            + [(b.code, b.name) for b in choices["blocks"]]
+            + [("hq", "本府省(ブロックなし)")]
+        )
+        self.category.choices = [("", "すべて")] + [
+            (c.code, c.short_name or c.name) for c in choices["categories"]
+        ]
+        grouped: dict[str, list] = {}
+        for a in choices["agencies"]:
+            grouped.setdefault(a.ministry, []).append((str(a.id), a.name))
+        self.agency.choices = {"": [("", "すべて")], **grouped}
+
+    def _known(self, field, message: str) -> None:
+        if not field.data:
+            return
+        values = field.choices
+        flat = (
+            [v for group in values.values() for v, _ in group]
+            if isinstance(values, dict)
+            else [v for v, _ in values]
+        )
+        if field.data not in flat:
+            raise ValidationError(message)
+
+    def validate_view(self, field):
+        if field.data and field.data not in VIEWS:
+            raise ValidationError("表示形式は「月」「週」「一覧」から選んでください。")
+
+    def validate_block(self, field):
+        self._known(field, "選択肢にないブロックです。一覧から選んでください。")
+
+    def validate_category(self, field):
+        self._known(field, "選択肢にない区分です。一覧から選んでください。")
+
+    def validate_agency(self, field):
+        self._known(field, "選択肢にない機関です。一覧から選んでください。")
+
+    def validate_month(self, field):
+        if field.data and parse_month(field.data) is None:
+            raise ValidationError(
+                f"年月は 2007-11 の形で、{FIRST_YEAR}年から{LAST_YEAR}年までを入力してください。"
+            )
+
+    def validate_date(self, field):
+        if field.data and parse_date(field.data) is None:
+            raise ValidationError("日付は 2007-11-28 の形で入力してください。")
+
+
+def parse_month(text: str) -> date | None:
+    match = MONTH_PATTERN.match(text.strip())
+    if not match:
+        return None
+    year, month = int(match.group(1)), int(match.group(2))
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def parse_date(text: str) -> date | None:
+    if not DATE_PATTERN.match(text.strip()):
+        return None
+    try:
+        value = date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return value if FIRST_YEAR <= value.year <= LAST_YEAR else None

@@ -1,0 +1,139 @@
+"""Reads behind the HTML calendar: the activities a user may see over a span of days."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+
+import sqlalchemy as sa
+
+from council import fiscal, permissions
+from council.activities.models import (
+    STATUSES,
+    Activity,
+    Category,
+    activity_organizers,
+    activity_participants,
+)
+from council.directory.models import Agency, Block, Ministry
+from council.extensions import db
+
+# A multi-day item (an exhibition, a campaign) shows on each of its days. Items are looked up
+# from this long before the first day shown, so that the start-time index still bounds the
+# scan: an item longer than this shows on its first days only.
+LONGEST_SPAN = timedelta(days=31)
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    id: int
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime | None
+    is_all_day: bool
+    venue: str
+    visibility: str
+    category: str
+    category_code: str
+    block: str | None
+
+    @cached_property
+    def time_label(self) -> str:
+        return "" if self.is_all_day else fiscal.format_time(self.starts_at)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @cached_property
+    def first_day(self) -> date:
+        return fiscal.to_jst(self.starts_at).date()
+
+    @cached_property
+    def last_day(self) -> date:
+        if self.ends_at is None or self.ends_at <= self.starts_at:
+            return self.first_day
+        end = fiscal.to_jst(self.ends_at)
+        # A timed item that ends at midnight does not occupy the day that begins then.
+        if not self.is_all_day and end.time() == datetime.min.time():
+            end -= timedelta(microseconds=1)
+        return max(self.first_day, end.date())
+
+
+def calendar_items(
+    user,
+    first_day: date,
+    last_day: date,
+    *,
+    block_id=None,
+    category_id: int | None = None,
+    agency_id: int | None = None,
+) -> list[CalendarItem]:
+    """What `user` may see that takes place between two Japan days (inclusive), in start
+    order. block_id: a block id, "hq" for headquarters meetings, or None for all. agency_id:
+    activities the agency co-organises or takes part in. One query."""
+    start = fiscal.jst_datetime(first_day)
+    end = fiscal.jst_datetime(last_day + timedelta(days=1))
+    query = (
+        sa.select(
+            Activity.id,
+            Activity.title,
+            Activity.status,
+            Activity.starts_at,
+            Activity.ends_at,
+            Activity.is_all_day,
+            Activity.venue,
+            Activity.visibility,
+            Category.short_name,
+            Category.code,
+            Block.name,
+        )
+        .join(Category, Category.id == Activity.category_id)
+        .outerjoin(Block, Block.id == Activity.block_id)
+        .where(
+            permissions.visible_activities_clause(user),
+            Activity.starts_at >= start - LONGEST_SPAN,
+            Activity.starts_at < end,
+            sa.or_(Activity.starts_at >= start, Activity.ends_at >= start),
+        )
+        .order_by(Activity.is_all_day.desc(), Activity.starts_at, Activity.id)
+    )
+    if block_id == "hq":
+        query = query.where(Activity.block_id.is_(None))
+    elif block_id is not None:
+        query = query.where(Activity.block_id == block_id)
+    if category_id is not None:
+        query = query.where(Activity.category_id == category_id)
+    if agency_id is not None:
+        query = query.where(
+            sa.or_(
+                sa.exists().where(
+                    activity_organizers.c.activity_id == Activity.id,
+                    activity_organizers.c.agency_id == agency_id,
+                ),
+                sa.exists().where(
+                    activity_participants.c.activity_id == Activity.id,
+                    activity_participants.c.agency_id == agency_id,
+                ),
+            )
+        )
+    return [CalendarItem(*row) for row in db.session.execute(query)]
+
+
+def filter_choices() -> dict:
+    """Blocks, categories and agencies (grouped by ministry) for the filter form: 3 queries."""
+    blocks = db.session.execute(
+        sa.select(Block.id, Block.code, Block.name).order_by(Block.sort_order, Block.id)
+    ).all()
+    categories = db.session.execute(
+        sa.select(Category.id, Category.code, Category.short_name, Category.name).order_by(
+            Category.sort_order, Category.id
+        )
+    ).all()
+    agencies = db.session.execute(
+        sa.select(Agency.id, Agency.name, Ministry.name.label("ministry"))
+        .join(Ministry, Ministry.id == Agency.ministry_id)
+        .where(Agency.is_active.is_(True))
+        .order_by(Ministry.sort_order, Agency.name)
+    ).all()
+    return {"blocks": blocks, "categories": categories, "agencies": agencies}

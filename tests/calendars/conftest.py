@@ -1,0 +1,50 @@
+"""Fixtures for calendar and feed tests: dates relative to today (feeds cover a window around
+today), feed parsing, and personal-feed tokens."""
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+
+from council.calendars.views import today_in_japan
+from council.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def _no_settling(app):
+    """Validators are withheld for a minute after any change (see feeds.is_settling); these
+    tests change data and then revalidate at once. test_feeds covers the settling itself."""
+    app.config["FEED_SETTLE_SECONDS"] = 0
+
+
+@pytest.fixture
+def day():
+    """day(n) -> "YYYY-MM-DD" n days from today (Japan time); day(n, "10:00") adds a time."""
+    today = today_in_japan()
+
+    def at(n: int, time: str | None = None) -> str:
+        text = (today + timedelta(days=n)).isoformat()
+        return f"{text} {time}" if time else text
+
+    return at
+
+
+@pytest.fixture
+def feed_url_of(app):
+    """feed_url_of(user) -> the path of a freshly issued personal feed for `user`."""
+    from council.calendars import services
+
+    def issue(user) -> str:
+        token = services.regenerate_feed_token(user)
+        db.session.commit()
+        return f"/feeds/{token}.ics"
+
+    return issue
+
+
+def parse(data: bytes) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(data)
+
+
+def events_by_uid(data: bytes) -> dict:
+    return {str(e["UID"]): e for e in parse(data).walk("VEVENT")}
