@@ -4,6 +4,8 @@ The signed Flask cookie carries only the session secret ("sid"); the row behind 
 logout, a password change and deactivation revoke, so a copied cookie dies with it.
 """
 
+from datetime import timedelta
+
 from flask import g, request, session
 
 from council.accounts import services
@@ -13,6 +15,8 @@ login_manager.login_view = "accounts.login"
 login_manager.login_message = "このページを見るにはログインしてください。"
 login_manager.login_message_category = "warning"
 login_manager.session_protection = "basic"
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @login_manager.user_loader
@@ -35,7 +39,12 @@ def load_user_from_token(req):
     token = services.find_api_token(header.removeprefix("Bearer ").strip())
     if token is None:
         return None
-    token.last_used_at = utc_now()
+    now = utc_now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        # Shown on the profile page ("last used"). The loader runs before the view has changed
+        # anything, so this commit carries the timestamp alone; once a minute is precise enough.
+        token.last_used_at = now
+        db.session.commit()
     g.api_token = token
     return token.user
 

@@ -1,7 +1,7 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 MIN_PASSWORD = 12
@@ -69,7 +69,20 @@ def optional_id(value):
 
 
 class ChoiceField(SelectField):
-    """A select whose "not a valid choice" error is in Japanese."""
+    """A select whose "not a valid choice" error is in Japanese, and whose choices may be given
+    as (value, label) pairs (WTForms 3.3 wants SelectChoice objects; this converts them)."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, items):
+        self._choices = (
+            None
+            if items is None
+            else [item if isinstance(item, SelectChoice) else SelectChoice(*item) for item in items]
+        )
 
     def pre_validate(self, form):
         try:

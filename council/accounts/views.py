@@ -193,6 +193,18 @@ def _set_choices(form: UserForm, target: User | None = None) -> None:
     form.agency_id.choices = [("", "(なし)")] + [(a.id, a.name) for a in agencies]
 
 
+def _outside_scope(form: UserForm) -> bool:
+    """A submitted role, block or agency that was not offered asks for what this manager may
+    not assign (the selects offer nothing else): refused as 403, like any other block's data."""
+    if request.method != "POST":
+        return False
+    for field in (form.role, form.block_id, form.agency_id):
+        raw = request.form.get(field.name)
+        if raw and raw not in {str(choice.value) for choice in field.choices}:
+            return True
+    return False
+
+
 def _apply_error(form: UserForm, error: services.AccountError) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
@@ -246,6 +258,8 @@ def new_user():
         abort(403)
     form = UserCreateForm()
     _set_choices(form)
+    if _outside_scope(form):
+        abort(403)
     if form.validate_on_submit():
         password = form.password.data or services.generate_password()
         try:
@@ -292,6 +306,8 @@ def edit_user(user_id: int):
     user = _manageable_user_or_404(user_id)
     form = UserForm(obj=user)
     _set_choices(form, target=user)
+    if _outside_scope(form):
+        abort(403)
     if form.validate_on_submit():
         try:
             services.update_user(

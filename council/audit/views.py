@@ -4,10 +4,11 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from council import permissions
+from council.accounts.forms import ChoiceField
 from council.audit import labels, queries
 from council.directory.models import Block
 from council.extensions import db
@@ -19,8 +20,8 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    object_type = SelectField("対象の種類", validate_choice=False)
-    block = SelectField("ブロック", validate_choice=False)
+    object_type = ChoiceField("対象の種類", validate_choice=False)
+    block = ChoiceField("ブロック", validate_choice=False)
     actor = StringField(
         "操作者(メールアドレスの一部)",
         validators=[Optional(), Length(max=100, message="100文字以内で入力してください。")],

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from council import fiscal
@@ -38,7 +38,7 @@ class AgencyForm(FlaskForm):
     )
     kind = ChoiceField(
         "種別",
-        choices=list(AGENCY_KINDS.items()),
+        choices=[SelectChoice(code, label) for code, label in AGENCY_KINDS.items()],
         validators=[DataRequired("種別を選択してください。")],
     )
     city = _text("所在地", 40)

@@ -116,6 +116,9 @@ def new_agency():
     form.ministry_id.choices = _ministry_choices()
     form.block_id.choices = [(b.id, b.name) for b in blocks]
     form.first_fy.choices = fy_choices()
+    raw_block = request.form.get("block_id")
+    if raw_block and raw_block not in {str(b.id) for b in blocks}:
+        abort(403)  # another block's roster: not this user's to add to
     if request.method == "GET":
         preset = next((b for b in blocks if b.code == request.args.get("block")), None)
         form.block_id.data = (preset or blocks[0]).id if blocks else None
