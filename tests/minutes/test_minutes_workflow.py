@@ -694,3 +694,23 @@ def test_owner_agency_ticks_an_action_item_done_after_approval(
     # Ticking follow-up does not touch the record itself.
     assert _reload(minutes.id).version == version
     assert len(_reload(minutes.id).revisions) == 1
+
+
+def test_a_save_racing_another_write_is_a_conflict_not_an_error(make_minutes, secretariat):
+    """The form's version matched when checked, but the row changed before our UPDATE."""
+    from council.activities.services import EditConflict
+
+    minutes = make_minutes(discussion="元の文")
+    loaded = minutes.version
+    # Another writer's UPDATE, unseen by the ORM's copy of the row.
+    db.session.execute(
+        sa.update(Minutes.__table__)
+        .where(Minutes.__table__.c.id == minutes.id)
+        .values(version=loaded + 1, discussion="他の人の文")
+    )
+    with pytest.raises(EditConflict):
+        services.update_minutes(
+            minutes, actor=secretariat, expected_version=loaded, discussion="私の文"
+        )
+    db.session.rollback()
+    assert _reload(minutes.id).discussion == "元の文"
