@@ -386,6 +386,8 @@ def visible_minutes_clause(user):
     if role == "secretariat":
         return sa.and_(base, Activity.block_id == user.block_id)
     if role == "member" and user.agency_id is not None:
+        # As can_view_minutes: approved minutes for the meeting's block and the agencies that
+        # took part; circulated ones for those agencies only.
         participant = sa.or_(
             sa.exists().where(
                 activity_participants.c.activity_id == Activity.id,
@@ -396,15 +398,15 @@ def visible_minutes_clause(user):
                 activity_organizers.c.agency_id == user.agency_id,
             ),
         )
+        blocks = member_block_ids(user)
+        in_block = Activity.block_id.in_(blocks) if blocks else sa.false()
         return sa.and_(
             base,
             sa.or_(
-                Minutes.status == "approved",
+                sa.and_(Minutes.status == "approved", sa.or_(in_block, participant)),
                 sa.and_(Minutes.status == "circulated", participant),
             ),
         )
-    if role == "member":
-        return sa.and_(base, Minutes.status == "approved")
     return sa.false()
 
 

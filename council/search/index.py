@@ -118,9 +118,10 @@ def _after_flush(session, flush_context) -> None:
                 if is_new or _changed(obj, ("deleted_at",)):
                     gone.append(obj.id)
                 continue
-            if is_new or _changed(obj, ACTIVITY_FIELDS):
+            was_restored = not is_new and _changed(obj, ("deleted_at",))
+            if is_new or was_restored or _changed(obj, ACTIVITY_FIELDS):
                 documents.append(activity_document(obj))
-            if not is_new and _changed(obj, ("deleted_at",)):
+            if was_restored:
                 restored.append(obj.id)
             elif not is_new and _changed(obj, ("title",)):
                 retitled[obj.id] = normalize(obj.title)[:200]

@@ -42,6 +42,16 @@ def feed_url_of(app):
     return issue
 
 
+def fresh_request_state() -> None:
+    """What a new request starts from in production: the tests keep one app context, so the
+    session (and Flask-Login's cached user in g) would otherwise carry over between requests
+    and make query counts depend on what an earlier request happened to load."""
+    from flask import g
+
+    db.session.remove()
+    g.pop("_login_user", None)
+
+
 def parse(data: bytes) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(data)
 
