@@ -714,3 +714,28 @@ def test_a_save_racing_another_write_is_a_conflict_not_an_error(make_minutes, se
         )
     db.session.rollback()
     assert _reload(minutes.id).discussion == "元の文"
+
+
+def test_headquarters_keeps_the_minutes_of_its_own_meetings(
+    client, login_as, make_activity, make_user
+):
+    wg = make_activity(
+        block=None,
+        kind="wg",
+        title="地域クラスター連携ワーキンググループ",
+        start="2007-10-03 10:00",
+        status="held",
+        participants_of=["近畿総合通信局"],
+    )
+    hq = make_user(role="hq")
+    login_as(hq)
+    form = client.get(_url(wg, "/new")).get_data(as_text=True)
+    assert "近畿総合通信局</textarea>" in form
+    assert client.post(_url(wg, "/new"), data=_form()).status_code == 302
+    page = client.get(_url(wg, "/print")).get_data(as_text=True)
+    assert "平成19年度 第1回 地域クラスター連携ワーキンググループ 議事録" in page
+    assert "本府省 事務局" in page
+    kanto = login_as(
+        make_user(role="secretariat", block="kanto"), c=client.application.test_client()
+    )
+    assert kanto.post(_url(wg, "/edit"), data=_form(wg.minutes)).status_code == 403
