@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import BuildError
 
 from council import permissions
 from council.accounts.models import User
@@ -489,12 +488,3 @@ def minutes_response_label(response: MinutesResponse | None) -> str:
     if response is None:
         return "未回答"
     return "確認済み" if response.is_confirmed else "意見あり"
-
-
-@bp.app_template_global()
-def activity_url(activity_id: int) -> str:
-    """The activity page (SPEC: /activities/<id>), via its endpoint once it is registered."""
-    try:
-        return url_for("activities.detail", activity_id=activity_id)
-    except BuildError:
-        return url_for("activities.index") + str(activity_id)
