@@ -1,6 +1,7 @@
 """Reads for the activity pages: the filtered list, choices for the forms, histories."""
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from council.directory.models import Agency, Block, Membership, Ministry
 from council.extensions import db
 from council.measures.models import Measure
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 HQ_FILTER = "hq"  # the block filter value for headquarters meetings (no block)
 
 
@@ -66,12 +68,17 @@ def parse_filters(args) -> ListFilters:
     page = args.get("page", type=int) or 1
     return ListFilters(
         fy=fy,
-        block=(args.get("block") or "").strip()[:20],
-        category=(args.get("category") or "").strip()[:20],
-        status=(args.get("status") or "").strip()[:20],
-        q=(args.get("q") or "").replace("\x00", "").strip()[:100],
+        block=_clean(args.get("block"), 20),
+        category=_clean(args.get("category"), 20),
+        status=_clean(args.get("status"), 20),
+        q=_clean(args.get("q"), 100),
         page=max(1, min(page, 100_000)),
     )
+
+
+def _clean(value: str | None, limit: int) -> str:
+    """Control characters never match anything, and PostgreSQL refuses NUL in a query."""
+    return _CONTROL.sub("", value or "").strip()[:limit]
 
 
 def list_activities(user, filters: ListFilters, per_page: int) -> Page:

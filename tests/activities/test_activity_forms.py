@@ -294,6 +294,7 @@ def test_duplicate_prefills_next_years_meeting(sec_client, make_activity):
     assert "さいたま新都心合同庁舎" in page
     assert 'value="41"' not in page  # the head count is the new meeting's own
     assert 'action="/activities/new"' in page
+    assert "<h1>複製して新規登録</h1>" in page
     assert "議事: 平成18年度実績" not in page
 
 
@@ -312,3 +313,18 @@ def test_duplicate_of_29_february_lands_on_28_february(sec_client, make_activity
     source = make_activity(start="2008-02-29", category="website", title="ウェブサイト開設")
     page = sec_client.get(f"/activities/{source.id}/duplicate").get_data(as_text=True)
     assert 'value="2009-02-28"' in page
+
+
+def test_the_reason_becomes_mandatory_when_the_submissions_rule_says_so(
+    sec_client, make_activity, form_data, monkeypatch
+):
+    from council.activities import services
+
+    activity = make_activity()
+    monkeypatch.setattr(services, "reason_required", lambda a: a.id == activity.id)
+    data = form_data(version=str(activity.version), venue="別会場")
+    response = sec_client.post(f"/activities/{activity.id}/edit", data=data)
+    assert response.status_code == 400
+    assert "変更理由を入力してください" in response.get_data(as_text=True)
+    data["reason"] = "会場の都合"
+    assert sec_client.post(f"/activities/{activity.id}/edit", data=data).status_code == 302

@@ -159,3 +159,24 @@ def test_a_stale_status_form_is_a_conflict(sec_client, make_activity):
     assert "他のユーザーがこの活動を先に更新しました" in response.get_data(as_text=True)
     assert "重複登録" in response.get_data(as_text=True)
     assert _reload(activity).status == "planned"
+
+
+def test_a_new_date_given_through_the_edit_form_settles_a_pending_postponement(
+    sec_client, make_activity, form_data
+):
+    activity = make_activity()
+    _post(sec_client, activity, "postpone")
+    activity = _reload(activity)
+    assert activity.is_new_date_pending
+    # Saving other fields leaves it pending ...
+    data = form_data(
+        version=str(activity.version), start_date="2007-11-28", title=activity.title, venue="x"
+    )
+    assert sec_client.post(f"/activities/{activity.id}/edit", data=data).status_code == 302
+    activity = _reload(activity)
+    assert activity.is_new_date_pending
+    # ... a new date settles it.
+    data = form_data(version=str(activity.version), start_date="2008-01-23")
+    assert sec_client.post(f"/activities/{activity.id}/edit", data=data).status_code == 302
+    activity = _reload(activity)
+    assert not activity.is_new_date_pending and activity.status == "postponed"
