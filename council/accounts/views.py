@@ -174,17 +174,14 @@ def _set_choices(form: UserForm, target: User | None = None) -> None:
         ).all()
     else:
         blocks = []
+        in_block = sa.select(Membership.agency_id).where(
+            Membership.block_id == current_user.block_id, Membership.last_fy.is_(None)
+        )
         agencies = db.session.scalars(
             sa.select(Agency)
-            .join(Membership, Membership.agency_id == Agency.id)
             .join(Ministry, Ministry.id == Agency.ministry_id)
-            .where(
-                Membership.block_id == current_user.block_id,
-                Membership.last_fy.is_(None),
-                Agency.is_active.is_(True),
-            )
+            .where(Agency.id.in_(in_block), Agency.is_active.is_(True))
             .order_by(Ministry.sort_order, Agency.name)
-            .distinct()
         ).all()
     # Keep the target's current agency selectable even if it has since been deactivated.
     if target is not None and target.agency is not None and target.agency not in agencies:

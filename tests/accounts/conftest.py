@@ -1,7 +1,11 @@
 """Fixtures for the accounts tests (and reused by tests/directory and tests/audit)."""
 
 import pytest
+import sqlalchemy as sa
 from flask import g
+
+from council.audit.models import AuditEntry
+from council.extensions import db
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +21,17 @@ def fresh_login_per_request(app):
 
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_user)
     yield
+
+
+@pytest.fixture
+def new_audit_entries(seeded):
+    """new_audit_entries(*conditions): the audit entries written since the test began (on
+    PostgreSQL the reference data is loaded per test, and logged)."""
+    start = db.session.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
+
+    def entries(*conditions):
+        return db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.id > start, *conditions).order_by(AuditEntry.id)
+        ).all()
+
+    return entries

@@ -91,10 +91,13 @@ def test_paging(make_user, client, login_as, app):
     for n in range(12):
         _edit_city(agency, f"所在地{n:02d}")
     login_as(make_user(role="admin"))
-    first = client.get("/audit/?object_type=Agency").get_data(as_text=True)
-    assert "12件" in first and "1 / 3 ページ" in first
+    total = len(history_for("Agency", agency.id))
+    assert total in (12, 13)  # 13 where the reference data load was logged (PostgreSQL)
+    query = f"/audit/?object_type=Agency&object_id={agency.id}"
+    first = client.get(query).get_data(as_text=True)
+    assert f"{total}件" in first and "1 / 3 ページ" in first
     assert "所在地11" in first and "所在地05" not in first  # newest first
-    third = client.get("/audit/?object_type=Agency&page=3").get_data(as_text=True)
+    third = client.get(query + "&page=3").get_data(as_text=True)
     assert "所在地01" in third and "所在地11" not in third
 
 
@@ -103,11 +106,12 @@ def test_history_for_one_object_newest_first_and_per_viewer(make_user):
     _edit_city(agency, "一回目")
     _edit_city(agency, "二回目")
     entries = history_for("Agency", agency.id)
-    assert [e.changes["city"][1] for e in entries] == ["二回目", "一回目"]
+    updates = [e.changes["city"][1] for e in entries if e.action == "update"]
+    assert updates == ["二回目", "一回目"]
     kinki = make_user(role="secretariat", block="kinki")
     assert history_for("Agency", agency.id, viewer=kinki) == []
     kanto = make_user(role="secretariat", block="kanto")
-    assert len(history_for("Agency", agency.id, viewer=kanto)) == 2
+    assert history_for("Agency", agency.id, viewer=kanto) == entries
 
 
 def test_history_partial_renders_readable_changes(make_user, app):

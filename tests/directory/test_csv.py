@@ -71,7 +71,7 @@ def test_round_trip_changes_nothing(make_user, client, login_as):
 
 
 def test_import_creates_agency_memberships_and_contacts_from_a_shift_jis_file(
-    make_user, client, login_as
+    make_user, client, login_as, new_audit_entries
 ):
     login_as(make_user(role="secretariat", block="kanto"))
     text = (
@@ -92,9 +92,7 @@ def test_import_creates_agency_memberships_and_contacts_from_a_shift_jis_file(
         ("茨城 一郎", "館長", "ibaraki@example.jp"),
         ("茨城 二郎", "", ""),
     ]
-    reasons = set(
-        db.session.scalars(sa.select(AuditEntry.reason).where(AuditEntry.object_type != "User"))
-    )
+    reasons = {e.reason for e in new_audit_entries(AuditEntry.object_type != "User")}
     assert reasons == {"CSV取込: 茨城.csv"}
 
 

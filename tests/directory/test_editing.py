@@ -32,7 +32,7 @@ def _edit_data(agency, **changes):
 
 
 def test_editing_an_agency_is_audited_and_seen_by_hq_and_its_block_only(
-    make_user, client, login_as, app
+    make_user, client, login_as, app, new_audit_entries
 ):
     agency = _agency("関東総合通信局")
     old_city = agency.city
@@ -42,11 +42,9 @@ def test_editing_an_agency_is_audited_and_seen_by_hq_and_its_block_only(
         data=_edit_data(agency, city="千代田区", ministry_id=str(_ministry_id("経済産業省"))),
     )
     assert response.status_code == 302
-    entry = db.session.scalars(
-        sa.select(AuditEntry).where(
-            AuditEntry.object_type == "Agency", AuditEntry.object_id == agency.id
-        )
-    ).one()
+    (entry,) = new_audit_entries(
+        AuditEntry.object_type == "Agency", AuditEntry.object_id == agency.id
+    )
     assert entry.action == "update"
     assert entry.actor_label == "kanto@example.jp"
     assert entry.changes == {
@@ -56,7 +54,7 @@ def test_editing_an_agency_is_audited_and_seen_by_hq_and_its_block_only(
 
     def audit_page(user):
         c = login_as(user, c=app.test_client())
-        return c.get("/audit/?object_type=Agency").get_data(as_text=True)
+        return c.get(f"/audit/?object_type=Agency&object_id={agency.id}").get_data(as_text=True)
 
     for viewer in (
         make_user(role="hq"),
@@ -104,7 +102,9 @@ def test_hq_reads_but_does_not_edit_the_directory(make_user, client, login_as):
     assert client.get("/agencies/new").status_code == 403
 
 
-def test_secretariat_registers_an_agency_on_its_roster(make_user, client, login_as):
+def test_secretariat_registers_an_agency_on_its_roster(
+    make_user, client, login_as, new_audit_entries
+):
     login_as(make_user(role="secretariat", block="kanto"))
     form = client.get("/agencies/new?block=kanto").get_data(as_text=True)
     assert "近畿" not in form.split('name="block_id"')[1].split("</select>")[0]
@@ -126,9 +126,7 @@ def test_secretariat_registers_an_agency_on_its_roster(make_user, client, login_
     ]
     assert "JST サテライト茨城" in client.get("/blocks/kanto?fy=2007").get_data(as_text=True)
     assert "JST サテライト茨城" not in client.get("/blocks/kanto?fy=2006").get_data(as_text=True)
-    created = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.action == "create", AuditEntry.object_type != "User")
-    ).all()
+    created = new_audit_entries(AuditEntry.action == "create", AuditEntry.object_type != "User")
     assert {e.object_type for e in created} == {"Agency", "Membership"}
     assert all(e.block_ids == f",{_block('kanto').id}," for e in created)
 
@@ -194,7 +192,7 @@ def test_post_without_csrf_changes_nothing(make_user, client, login_as):
     assert agency.city != "CSRFなし" and agency.is_active
 
 
-def test_ending_a_membership_keeps_past_rosters(make_user, client, login_as):
+def test_ending_a_membership_keeps_past_rosters(make_user, client, login_as, new_audit_entries):
     agency = _agency("関東地方環境事務所")
     membership = agency.memberships[0]
     login_as(make_user(role="secretariat", block="kanto"))
@@ -205,9 +203,7 @@ def test_ending_a_membership_keeps_past_rosters(make_user, client, login_as):
     assert response.status_code == 302
     assert "関東地方環境事務所" in client.get("/blocks/kanto?fy=2007").get_data(as_text=True)
     assert "関東地方環境事務所" not in client.get("/blocks/kanto?fy=2008").get_data(as_text=True)
-    entry = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.object_type == "Membership")
-    ).one()
+    (entry,) = new_audit_entries(AuditEntry.object_type == "Membership")
     assert entry.changes == {"last_fy": [None, 2007]} and entry.reason == "組織再編"
     # Once ended, the agency is no longer kanto's to edit (it left the council).
     assert client.get(f"/agencies/{agency.id}/edit").status_code == 403
@@ -228,7 +224,9 @@ def test_secretariat_membership_cannot_be_ended(make_user, client, login_as):
     assert "事務局を務める機関の参加は終了できません" in response.get_data(as_text=True)
 
 
-def test_adding_another_blocks_agency_and_overlap_check(make_user, client, login_as):
+def test_adding_another_blocks_agency_and_overlap_check(
+    make_user, client, login_as, new_audit_entries
+):
     kinki_agency = _agency("近畿総合通信局")
     login_as(make_user(role="secretariat", block="kanto"))
     response = client.post(
@@ -260,12 +258,12 @@ def test_adding_another_blocks_agency_and_overlap_check(make_user, client, login
     )
     assert client.post(f"/memberships/{extra.id}/delete").status_code == 302
     assert _agency("近畿総合通信局").block_ids() == {_block("kinki").id}
-    deleted = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "delete")).one()
+    (deleted,) = new_audit_entries(AuditEntry.action == "delete")
     assert deleted.object_label == "近畿総合通信局(関東)"
     assert deleted.block_ids == f",{kanto.id},"
 
 
-def test_contacts_add_edit_delete(make_user, client, login_as, app):
+def test_contacts_add_edit_delete(make_user, client, login_as, app, new_audit_entries):
     agency = _agency("関東総合通信局")
     login_as(make_user(role="secretariat", block="kanto"))
     response = client.post(
@@ -292,16 +290,14 @@ def test_contacts_add_edit_delete(make_user, client, login_as, app):
     assert "変更履歴" not in anonymous
     assert client.post(f"/contacts/{contact.id}/delete").status_code == 302
     assert db.session.get(Contact, contact.id) is None
-    entries = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.object_type == "Contact").order_by(AuditEntry.id)
-    ).all()
+    entries = new_audit_entries(AuditEntry.object_type == "Contact")
     assert [e.action for e in entries] == ["create", "update", "delete"]
     assert entries[1].changes == {"title": ["課長", "部長"], "phone": ["", "03-1234"]}
     assert all(e.block_ids == f",{_block('kanto').id}," for e in entries)
     assert entries[2].object_label == "関東総合通信局 新任 太郎"
 
 
-def test_deactivating_an_agency(make_user, client, login_as):
+def test_deactivating_an_agency(make_user, client, login_as, new_audit_entries):
     agency = _agency("埼玉県 産業労働部 産業支援課")
     login_as(make_user(role="secretariat", block="kanto"))
     response = client.post(f"/agencies/{agency.id}/deactivate", data={"reason": "県組織改編"})
@@ -309,9 +305,7 @@ def test_deactivating_an_agency(make_user, client, login_as):
     agency = _agency("埼玉県 産業労働部 産業支援課")
     assert not agency.is_active
     assert "廃止" in client.get(f"/agencies/{agency.id}").get_data(as_text=True)
-    entry = db.session.scalars(
-        sa.select(AuditEntry).where(AuditEntry.object_type == "Agency")
-    ).one()
+    (entry,) = new_audit_entries(AuditEntry.object_type == "Agency")
     assert (entry.changes, entry.reason) == ({"is_active": [True, False]}, "県組織改編")
     # No longer offered for new member accounts.
     assert "埼玉県 産業労働部" not in client.get("/users/new").get_data(as_text=True)
