@@ -2,7 +2,9 @@
 commit; who acted is on the session (the audit hook attributes every change)."""
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
+from council.directory.csv_import import ImportResult, Row
 from council.directory.models import Agency, Block, Contact, Membership
 from council.extensions import db
 from council.fiscal import fiscal_year_label
@@ -164,3 +166,102 @@ def delete_contact(contact: Contact) -> None:
     db.session.delete(contact)
     db.session.flush()
     db.session.expire(agency, ["contacts"])
+
+
+# --- CSV import --------------------------------------------------------------------------
+
+
+def import_directory(rows: list[Row]) -> ImportResult:
+    """Write the rows of a checked CSV file (csv_import.parse). Only what differs is touched,
+    so importing the same file a second time changes nothing."""
+    result = ImportResult()
+    names = list(dict.fromkeys(row.agency for row in rows))
+    existing = {
+        a.name: a
+        for a in db.session.scalars(
+            sa.select(Agency)
+            .where(Agency.name.in_(names))
+            .options(selectinload(Agency.memberships), selectinload(Agency.contacts))
+        )
+    }
+    for name in names:
+        agency_rows = [r for r in rows if r.agency == name]
+        head = agency_rows[0]
+        agency = existing.get(name)
+        if agency is None:
+            agency = Agency(
+                name=name, kind=head.kind, ministry_id=head.ministry.id, city=head.city or ""
+            )
+            db.session.add(agency)
+            result.agencies_created += 1
+        else:
+            changed = False
+            for attr, value in (("kind", head.kind), ("ministry_id", head.ministry.id)):
+                if getattr(agency, attr) != value:
+                    setattr(agency, attr, value)
+                    changed = True
+            if "city" in head.present and agency.city != head.city:
+                agency.city = head.city
+                changed = True
+            result.agencies_updated += changed
+        seen = set()
+        for row in agency_rows:
+            if row.block is None or (row.block.id, row.first_fy) in seen:
+                continue
+            seen.add((row.block.id, row.first_fy))
+            _apply_membership(agency, row, result)
+        done = set()
+        for row in agency_rows:
+            if row.contact is None or row.contact[0] in done:
+                continue
+            done.add(row.contact[0])
+            _apply_contact(agency, row.contact, result)
+    db.session.flush()
+    return result
+
+
+def _apply_membership(agency: Agency, row: Row, result: ImportResult) -> None:
+    membership = next(
+        (
+            m
+            for m in agency.memberships
+            if m.block_id == row.block.id and m.first_fy == row.first_fy
+        ),
+        None,
+    )
+    if membership is None:
+        agency.memberships.append(
+            Membership(
+                block_id=row.block.id,
+                first_fy=row.first_fy,
+                last_fy=row.last_fy,
+                is_secretariat=bool(row.secretariat),
+            )
+        )
+        result.memberships_created += 1
+        return
+    changed = False
+    if "last_fy" in row.present and membership.last_fy != row.last_fy:
+        membership.last_fy = row.last_fy
+        changed = True
+    if row.secretariat is not None and membership.is_secretariat != row.secretariat:
+        membership.is_secretariat = row.secretariat
+        changed = True
+    result.memberships_updated += changed
+
+
+def _apply_contact(agency: Agency, values: tuple, result: ImportResult) -> None:
+    name, title, email, phone = values
+    contact = next((c for c in agency.contacts if c.name == name), None)
+    if contact is None:
+        agency.contacts.append(
+            Contact(name=name, title=title or "", email=email or "", phone=phone or "")
+        )
+        result.contacts_created += 1
+        return
+    changed = False
+    for attr, value in (("title", title), ("email", email), ("phone", phone)):
+        if value is not None and getattr(contact, attr) != value:
+            setattr(contact, attr, value)
+            changed = True
+    result.contacts_updated += changed

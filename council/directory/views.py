@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from council import fiscal, permissions
 from council.audit.hooks import set_reason
 from council.audit.queries import history_for_objects
-from council.directory import csvio, queries, services
+from council.directory import csv_export, csv_import, queries, services
 from council.directory.forms import (
     AgencyCreateForm,
     AgencyForm,
@@ -387,7 +387,7 @@ def export_csv():
         abort(403)
     code = request.args.get("block")
     block = _block_or_404(code) if code else None
-    body = csvio.export_directory(block)
+    body = csv_export.export_directory(block)
     filename = f"directory-{block.code}.csv" if block else "directory.csv"
     return Response(
         body,
@@ -407,13 +407,14 @@ def import_csv():
         upload = form.file.data
         set_reason(db.session, f"CSV取込: {upload.filename}"[:500])
         try:
-            result = csvio.import_directory(upload.read(), actor=current_user)
-        except csvio.ImportRefused as refused:
+            rows = csv_import.parse(upload.read(), actor=current_user)
+        except csv_import.ImportRefused as refused:
             db.session.rollback()
             problems = refused.problems
             # Rows of a block the user does not maintain: refused as any other write would be.
             status = 403 if refused.is_permission else 400
         else:
+            result = services.import_directory(rows)
             db.session.commit()
             if result.changed:
                 flash(
@@ -432,6 +433,6 @@ def import_csv():
         "directory/import.html",
         form=form,
         problems=problems,
-        columns=csvio.COLUMNS,
+        columns=csv_export.COLUMNS,
         own_block=current_user.block if current_user.is_secretariat else None,
     ), status

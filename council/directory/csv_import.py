@@ -1,12 +1,9 @@
-"""Directory CSV: export a block's (or every block's) roster, and import it back.
+"""Directory CSV import: read and check a file (see csv_export for the format).
 
-One row per membership of an agency in a block and per contact of that agency: an agency with
-two contacts has two rows for each of its blocks, an agency without contacts has one row.
-The agency columns must agree on every row of the same agency. See README.md, "Directory CSV".
-
-An import is all or nothing: a file with any problem is refused whole with every problem
-listed (line, column, message), and importing the same file twice changes nothing the second
-time.
+An import is all or nothing: parse() refuses a file with any problem, listing every problem
+(line, column, message; lines counted as a text editor counts them, the header being line 1),
+and services.import_directory() then writes only what differs, so that importing the same
+file twice changes nothing the second time.
 """
 
 import csv
@@ -19,47 +16,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from council import permissions
-from council.directory.models import AGENCY_KINDS, Agency, Block, Contact, Membership, Ministry
+from council.directory.csv_export import (
+    COLUMNS,
+    FORMULA_START,
+    JAPANESE_HEADERS,
+    MAX_LENGTH,
+    REQUIRED,
+)
+from council.directory.models import AGENCY_KINDS, Agency, Block, Ministry
 from council.extensions import db
 
-COLUMNS = (
-    "block",
-    "agency",
-    "ministry",
-    "kind",
-    "city",
-    "first_fy",
-    "last_fy",
-    "secretariat",
-    "contact_name",
-    "contact_title",
-    "contact_email",
-    "contact_phone",
-)
-REQUIRED = ("block", "agency", "ministry", "kind", "first_fy")
-# Japanese headers are accepted too, for a sheet someone started by hand.
-JAPANESE_HEADERS = {
-    "ブロック": "block",
-    "機関名": "agency",
-    "府省": "ministry",
-    "種別": "kind",
-    "所在地": "city",
-    "参加開始年度": "first_fy",
-    "参加終了年度": "last_fy",
-    "事務局": "secretariat",
-    "担当者氏名": "contact_name",
-    "担当者役職": "contact_title",
-    "担当者メール": "contact_email",
-    "担当者電話": "contact_phone",
-}
-MAX_LENGTH = {
-    "agency": 100,
-    "city": 40,
-    "contact_name": 60,
-    "contact_title": 100,
-    "contact_email": 254,
-    "contact_phone": 30,
-}
 MAX_ROWS = 10_000
 TRUE_WORDS = {"1", "true", "yes", "y", "はい", "○", "◯", "事務局"}
 FALSE_WORDS = {"", "0", "false", "no", "n", "いいえ"}
@@ -70,79 +36,6 @@ _ERA_FY = re.compile(r"^(平成|令和)(元|\d{1,2})年?度?$")
 _YEAR_FY = re.compile(r"^(\d{4})年?度?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-# --- export --------------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    """Spreadsheets run formulas from CSV cells: a cell that could start one is quoted."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) or text.startswith(("\t", "\r")):
-        return "'" + text
-    return text
-
-
-def export_directory(block: Block | None = None) -> str:
-    """The roster as CSV text with a UTF-8 BOM (so that Excel opens it): one block's
-    memberships, past and present, or with no block every block's and every agency's."""
-    query = (
-        sa.select(Membership)
-        .join(Agency, Agency.id == Membership.agency_id)
-        .join(Ministry, Ministry.id == Agency.ministry_id)
-        .join(Block, Block.id == Membership.block_id)
-        .options(
-            selectinload(Membership.agency).selectinload(Agency.contacts),
-            selectinload(Membership.agency).selectinload(Agency.ministry),
-            selectinload(Membership.block),
-        )
-        .order_by(
-            Block.sort_order,
-            Membership.is_secretariat.desc(),
-            Ministry.sort_order,
-            Agency.kind,
-            Agency.name,
-            Membership.first_fy,
-        )
-    )
-    if block is not None:
-        query = query.where(Membership.block_id == block.id)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for membership in db.session.scalars(query):
-        _write_agency(writer, membership.agency, membership)
-    if block is None:
-        loose = db.session.scalars(
-            sa.select(Agency)
-            .where(~Agency.memberships.any())
-            .options(selectinload(Agency.contacts), selectinload(Agency.ministry))
-            .order_by(Agency.name)
-        )
-        for agency in loose:
-            _write_agency(writer, agency, None)
-    return "\ufeff" + out.getvalue()
-
-
-def _write_agency(writer, agency: Agency, membership: Membership | None) -> None:
-    head = [
-        membership.block.code if membership else "",
-        agency.name,
-        agency.ministry.name,
-        agency.kind,
-        agency.city,
-        membership.first_fy if membership else "",
-        membership.last_fy if membership and membership.last_fy is not None else "",
-        "1" if membership and membership.is_secretariat else "0",
-    ]
-    contacts = agency.contacts or [None]
-    for contact in contacts:
-        tail = [contact.name, contact.title, contact.email, contact.phone] if contact else [""] * 4
-        writer.writerow([_cell(v) for v in head + tail])
-
-
-# --- import --------------------------------------------------------------------------------
 
 
 @dataclass
@@ -269,7 +162,7 @@ class _Reader:
         for key, index in columns.items():
             value = cells[index].strip() if index < len(cells) else ""
             # Our export quotes cells that a spreadsheet would take for a formula.
-            if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+            if value.startswith("'") and value[1:].startswith(FORMULA_START):
                 value = value[1:]
             if _CONTROL.search(value):
                 self.problem(line, key, "使用できない制御文字が含まれています。")
@@ -368,7 +261,7 @@ class _Reader:
 
 
 def parse(data: bytes, actor) -> list[Row]:
-    """Read and check the file; raises ImportRefused listing every problem."""
+    """Read and check the file for `actor`; raises ImportRefused listing every problem."""
     text = decode(data)
     if text is None:
         raise ImportRefused(
@@ -536,104 +429,3 @@ def _changes_agency(row: Row, agency: Agency) -> bool:
         ):
             return True
     return False
-
-
-def apply(rows: list[Row]) -> ImportResult:
-    """Write checked rows. Only what differs is touched, so a second import changes nothing."""
-    result = ImportResult()
-    names = list(dict.fromkeys(row.agency for row in rows))
-    existing = {
-        a.name: a
-        for a in db.session.scalars(
-            sa.select(Agency)
-            .where(Agency.name.in_(names))
-            .options(selectinload(Agency.memberships), selectinload(Agency.contacts))
-        )
-    }
-    for name in names:
-        agency_rows = [r for r in rows if r.agency == name]
-        head = agency_rows[0]
-        agency = existing.get(name)
-        if agency is None:
-            agency = Agency(
-                name=name, kind=head.kind, ministry_id=head.ministry.id, city=head.city or ""
-            )
-            db.session.add(agency)
-            result.agencies_created += 1
-        else:
-            changed = False
-            for attr, value in (("kind", head.kind), ("ministry_id", head.ministry.id)):
-                if getattr(agency, attr) != value:
-                    setattr(agency, attr, value)
-                    changed = True
-            if "city" in head.present and agency.city != head.city:
-                agency.city = head.city
-                changed = True
-            result.agencies_updated += changed
-        seen = set()
-        for row in agency_rows:
-            if row.block is None or (row.block.id, row.first_fy) in seen:
-                continue
-            seen.add((row.block.id, row.first_fy))
-            _apply_membership(agency, row, result)
-        done = set()
-        for row in agency_rows:
-            if row.contact is None or row.contact[0] in done:
-                continue
-            done.add(row.contact[0])
-            _apply_contact(agency, row.contact, result)
-    db.session.flush()
-    return result
-
-
-def _apply_membership(agency: Agency, row: Row, result: ImportResult) -> None:
-    membership = next(
-        (
-            m
-            for m in agency.memberships
-            if m.block_id == row.block.id and m.first_fy == row.first_fy
-        ),
-        None,
-    )
-    if membership is None:
-        agency.memberships.append(
-            Membership(
-                block_id=row.block.id,
-                first_fy=row.first_fy,
-                last_fy=row.last_fy,
-                is_secretariat=bool(row.secretariat),
-            )
-        )
-        result.memberships_created += 1
-        return
-    changed = False
-    if "last_fy" in row.present and membership.last_fy != row.last_fy:
-        membership.last_fy = row.last_fy
-        changed = True
-    if row.secretariat is not None and membership.is_secretariat != row.secretariat:
-        membership.is_secretariat = row.secretariat
-        changed = True
-    result.memberships_updated += changed
-
-
-def _apply_contact(agency: Agency, values: tuple, result: ImportResult) -> None:
-    name, title, email, phone = values
-    contact = next((c for c in agency.contacts if c.name == name), None)
-    if contact is None:
-        agency.contacts.append(
-            Contact(name=name, title=title or "", email=email or "", phone=phone or "")
-        )
-        result.contacts_created += 1
-        return
-    changed = False
-    for attr, value in (("title", title), ("email", email), ("phone", phone)):
-        if value is not None and getattr(contact, attr) != value:
-            setattr(contact, attr, value)
-            changed = True
-    result.contacts_updated += changed
-
-
-def import_directory(data: bytes, *, actor) -> ImportResult:
-    """Check the whole file, then write it; raises ImportRefused and writes nothing on any
-    problem. The caller commits."""
-    return apply(parse(data, actor))
