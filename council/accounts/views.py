@@ -115,7 +115,8 @@ def issue_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _render_profile(token_form=form, status=400)
-    token = services.issue_api_token(current_user, form.name.data or "")
+    # The real User, not the proxy: the audit entry records the object's type.
+    token = services.issue_api_token(current_user._get_current_object(), form.name.data or "")
     db.session.commit()
     # Shown on this response only: the token is stored as a hash and cannot be shown again.
     return _render_profile(new_token=token, status=201)

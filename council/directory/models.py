@@ -96,9 +96,12 @@ class Membership(db.Model):
     audit_fields = ("agency_id", "block_id", "first_fy", "last_fy", "is_secretariat")
 
     def audit_label(self) -> str:
-        agency = self.agency.name if self.agency is not None else ""
-        block = self.block.name if self.block is not None else ""
-        return f"{agency}({block})"[:255]
+        # During the flush a new row's relationships may be unset (only the ids are), and
+        # pending objects do not lazy-load: look them up by id.
+        session = sa.inspect(self).session
+        agency = self.agency or (session.get(Agency, self.agency_id) if session else None)
+        block = self.block or (session.get(Block, self.block_id) if session else None)
+        return f"{agency.name if agency else ''}({block.name if block else ''})"[:255]
 
     def is_current(self, fiscal_year: int | None = None) -> bool:
         if fiscal_year is None:
@@ -122,12 +125,17 @@ class Contact(db.Model):
 
     audit_fields = ("name", "title", "email", "phone")
 
+    def _audit_agency(self) -> "Agency | None":
+        session = sa.inspect(self).session
+        return self.agency or (session.get(Agency, self.agency_id) if session else None)
+
     def audit_block_ids(self) -> set[int]:
-        return self.agency.audit_block_ids() if self.agency is not None else set()
+        agency = self._audit_agency()
+        return agency.audit_block_ids() if agency is not None else set()
 
     def audit_label(self) -> str:
-        agency = self.agency.name if self.agency is not None else ""
-        return f"{agency} {self.name}".strip()[:255]
+        agency = self._audit_agency()
+        return f"{agency.name if agency else ''} {self.name}".strip()[:255]
 
 
 def membership_clause(block_id, fiscal_year: int):

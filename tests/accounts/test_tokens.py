@@ -5,6 +5,7 @@ import re
 import sqlalchemy as sa
 
 from council.accounts.models import ApiToken
+from council.audit.models import AuditEntry
 from council.extensions import db
 
 
@@ -15,8 +16,14 @@ def _issue(client, name="Excel集計"):
 
 
 def test_token_is_shown_once_listed_by_prefix_and_works(make_user, client, login_as, app):
-    login_as(make_user(role="hq"))
+    user = make_user(role="hq")
+    login_as(user)
     token = _issue(client)
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.changes.is_not(None)).order_by(AuditEntry.id.desc())
+    ).first()
+    assert (entry.object_type, entry.object_id) == ("User", user.id)
+    assert entry.changes["api_token"] == [None, f"{token[:10]}… 発行"]
     page = client.get("/profile").get_data(as_text=True)
     assert token not in page
     assert token[:10] in page and "Excel集計" in page and "未使用" in page

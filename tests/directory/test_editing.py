@@ -127,7 +127,10 @@ def test_secretariat_registers_an_agency_on_its_roster(
     assert "JST サテライト茨城" in client.get("/blocks/kanto?fy=2007").get_data(as_text=True)
     assert "JST サテライト茨城" not in client.get("/blocks/kanto?fy=2006").get_data(as_text=True)
     created = new_audit_entries(AuditEntry.action == "create", AuditEntry.object_type != "User")
-    assert {e.object_type for e in created} == {"Agency", "Membership"}
+    assert {(e.object_type, e.object_label) for e in created} == {
+        ("Agency", "JST サテライト茨城"),
+        ("Membership", "JST サテライト茨城(関東)"),
+    }
     assert all(e.block_ids == f",{_block('kanto').id}," for e in created)
 
 
