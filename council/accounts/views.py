@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from council import permissions
 from council.accounts import auth, services, throttle
 from council.accounts.forms import (
+    CONTROL_CHARS,
     LoginForm,
     PasswordChangeForm,
     ReasonForm,
@@ -216,7 +217,7 @@ def _apply_error(form: UserForm, error: services.AccountError) -> None:
 def users():
     if not permissions.can_manage_users(current_user):
         abort(403)
-    q = (request.args.get("q") or "").strip()
+    q = CONTROL_CHARS.sub("", request.args.get("q") or "").strip()[:100]
     role = request.args.get("role") or ""
     state = request.args.get("state") or "active"
     page = max(request.args.get("page", 1, type=int), 1)

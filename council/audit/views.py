@@ -8,7 +8,7 @@ from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from council import permissions
-from council.accounts.forms import ChoiceField
+from council.accounts.forms import ChoiceField, plain_text
 from council.audit import labels, queries
 from council.directory.models import Block
 from council.extensions import db
@@ -24,7 +24,11 @@ class AuditFilterForm(FlaskForm):
     block = ChoiceField("ブロック", validate_choice=False)
     actor = StringField(
         "操作者(メールアドレスの一部)",
-        validators=[Optional(), Length(max=100, message="100文字以内で入力してください。")],
+        validators=[
+            Optional(),
+            Length(max=100, message="100文字以内で入力してください。"),
+            plain_text,
+        ],
     )
     date_from = DateField(
         "期間(開始日)",

@@ -35,7 +35,8 @@ bp = Blueprint("directory", __name__)
 
 
 def _block_or_404(code: str) -> Block:
-    block = queries.get_block_by_code(code)
+    # Block codes are short ASCII words; anything else (a NUL, say) is simply not found.
+    block = queries.get_block_by_code(code) if code.isascii() and code.isalnum() else None
     if block is None:
         abort(404)
     return block
