@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
+from council.accounts.forms import CONTROL_CHARS
 from council.audit.hooks import set_reason
 from council.audit.queries import history_for_objects
 from council.directory import csv_export, csv_import, queries, services
@@ -406,7 +407,8 @@ def import_csv():
     problems, status = [], 200
     if form.validate_on_submit():
         upload = form.file.data
-        set_reason(db.session, f"CSV取込: {upload.filename}"[:500])
+        filename = CONTROL_CHARS.sub("", upload.filename or "")
+        set_reason(db.session, f"CSV取込: {filename}"[:500])
         try:
             rows = csv_import.parse(upload.read(), actor=current_user)
         except csv_import.ImportRefused as refused:
