@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from council import fiscal
 from council.accounts.demo_logins import ensure_demo_logins
@@ -40,7 +41,7 @@ def _directory() -> tuple[Directory, dict, dict, dict, dict]:
         .join(Agency, Agency.id == Membership.agency_id)
         .where(Membership.last_fy.is_(None), Agency.is_active)
         .order_by(Agency.id)
-        .options(sa.orm.joinedload(Agency.ministry))
+        .options(joinedload(Agency.ministry))
     ).all()
     code_of = {b.id: code for code, b in blocks.items()}
     members: dict[str, list] = {code: [] for code in blocks}
