@@ -53,21 +53,6 @@ class FeedOwner:
     is_active: bool = True
 
 
-def feed_owner(token: str) -> FeedOwner | None:
-    """The active user whose personal-feed token this is, else None."""
-    users = User.__table__
-    row = (
-        db.session.connection()
-        .execute(
-            sa.select(
-                users.c.id, users.c.role, users.c.block_id, users.c.agency_id, users.c.name
-            ).where(users.c.feed_token_hash == hash_token(token), users.c.is_active.is_(True))
-        )
-        .first()
-    )
-    return None if row is None else FeedOwner(*row)
-
-
 def feed_window(today: date, days_back: int, days_ahead: int) -> Window:
     """From `days_back` days before today to `days_ahead` days after it, in Japan days."""
     return Window(today - timedelta(days=days_back), today + timedelta(days=days_ahead))
@@ -107,7 +92,17 @@ _MEMBERSHIPS = tuple(
     )
 )
 _FINGERPRINT = sa.select(*_LATEST)
-_FINGERPRINT_WITH_MEMBERSHIPS = sa.select(*_LATEST, *_MEMBERSHIPS)
+_users = User.__table__
+# A personal feed's owner and its fingerprint in one statement, built once.
+_OWNER_AND_FINGERPRINT = sa.select(
+    _users.c.id,
+    _users.c.role,
+    _users.c.block_id,
+    _users.c.agency_id,
+    _users.c.name,
+    *_LATEST,
+    *_MEMBERSHIPS,
+).where(_users.c.feed_token_hash == sa.bindparam("token_hash"), _users.c.is_active.is_(True))
 
 
 @dataclass(frozen=True)
@@ -117,16 +112,29 @@ class Fingerprint:
     memberships: tuple = ()
 
 
-def fingerprint(*, with_memberships: bool = False) -> Fingerprint:
+def fingerprint() -> Fingerprint:
     """The latest change to any activity, from two index probes: every ORM edit (soft
     deletes included) stamps updated_at, and every insert takes a new id. Changes outside a
     feed's window or scope change it too: a client then downloads a feed that did not change,
     which is harmless, while the probe stays as cheap as a bare request."""
     # Straight on the session's connection: the ORM's per-statement bind lookup would cost
     # more than the query itself on this path, which must stay near a bare request's cost.
-    statement = _FINGERPRINT_WITH_MEMBERSHIPS if with_memberships else _FINGERPRINT
-    row = db.session.connection().execute(statement).one()
-    return Fingerprint(row[0], row[1], tuple(row[2:]))
+    row = db.session.connection().execute(_FINGERPRINT).one()
+    return Fingerprint(row[0], row[1])
+
+
+def owner_and_fingerprint(token: str) -> tuple[FeedOwner, Fingerprint] | None:
+    """The active user whose personal-feed token this is, with the fingerprint of their
+    feed (which also follows the memberships that decide what a member sees); None for an
+    unknown, replaced or deactivated token. One query."""
+    row = (
+        db.session.connection()
+        .execute(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
+        .first()
+    )
+    if row is None:
+        return None
+    return FeedOwner(*row[:5]), Fingerprint(row[5], row[6], tuple(row[7:]))
 
 
 def is_settling(fp: Fingerprint, now: datetime, settle_seconds: int) -> bool:

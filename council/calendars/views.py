@@ -151,7 +151,7 @@ def month():
 
 
 def _feed(
-    user, *, name: str, scope: tuple, block_id=None, category_id=None, personal: bool = False
+    user, fingerprint, *, name: str, scope: tuple, block_id=None, category_id=None
 ) -> Response:
     """Answer a feed request: 304 from one cheap query when the client's copy is current,
     else the feed, served from the per-activity cache."""
@@ -162,7 +162,6 @@ def _feed(
         current_app.config["FEED_WINDOW_DAYS_AHEAD"],
     )
     base_url = request.url_root.rstrip("/")
-    fingerprint = feeds.fingerprint(with_memberships=personal)
     settling = feeds.is_settling(
         fingerprint, datetime.now(UTC), current_app.config.get("FEED_SETTLE_SECONDS", 60)
     )
@@ -221,6 +220,7 @@ def public_feed():
     name = " ".join(part for part in (CALENDAR_NAME, block_name, category_name, "公開予定") if part)
     return _feed(
         None,
+        feeds.fingerprint(),
         name=name,
         scope=("public", block_id, category_id),
         block_id=block_id,
@@ -233,11 +233,12 @@ def personal_feed(token: str):
     """Everything the token's owner may see now; an unknown or replaced token is 404."""
     if len(token) > 100:
         abort(404)
-    owner = feeds.feed_owner(token)
-    if owner is None or not permissions.can_have_feed(owner):
+    found = feeds.owner_and_fingerprint(token)
+    if found is None or not permissions.can_have_feed(found[0]):
         abort(404)
+    owner, fingerprint = found
     scope = ("user", owner.id, owner.role, owner.block_id, owner.agency_id)
-    return _feed(owner, name=f"{CALENDAR_NAME} 予定表({owner.name})", scope=scope, personal=True)
+    return _feed(owner, fingerprint, name=f"{CALENDAR_NAME} 予定表({owner.name})", scope=scope)
 
 
 @bp.route("/activities/<int:activity_id>.ics")
