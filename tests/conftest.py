@@ -86,6 +86,12 @@ class CouncilClient(FlaskClient):
     """A test client that sends a valid CSRF token with every form, unless csrf=False."""
 
     def open(self, *args, csrf: bool = True, **kwargs):
+        # The fixture keeps one app context pushed for the whole test, so `g` outlives a
+        # request; forget the previous request's user so that two clients stay two people.
+        from flask import g
+
+        for key in ("_login_user", "user_session", "api_token"):
+            g.pop(key, None)
         method = kwargs.get("method", "GET").upper()
         if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
             with self.session_transaction() as sess:

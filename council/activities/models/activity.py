@@ -189,6 +189,9 @@ class Attendance(db.Model):
 
     audit_fields = ("rsvp", "attended", "persons")
 
+    def audit_block_ids(self) -> set[int]:
+        return {_activity_block_id(self)}
+
 
 class Attachment(db.Model):
     __tablename__ = "attachments"
@@ -209,3 +212,15 @@ class Attachment(db.Model):
     uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
 
     audit_fields = ("original_name", "size", "deleted_at")
+
+    def audit_block_ids(self) -> set[int]:
+        return {_activity_block_id(self)}
+
+
+def _activity_block_id(obj) -> int | None:
+    """The block of the activity a child row belongs to, even while it is being flushed."""
+    activity = obj.activity
+    if activity is None:
+        session = sa.inspect(obj).session
+        activity = session.get(Activity, obj.activity_id) if session is not None else None
+    return activity.block_id if activity is not None else None

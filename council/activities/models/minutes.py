@@ -46,6 +46,10 @@ class Minutes(db.Model):
 
     audit_fields = ("status", *RECORD_FIELDS, "comment_deadline_on")
 
+    def audit_block_ids(self) -> set[int]:
+        activity = self.activity or db.session.get(_activity_model(), self.activity_id)
+        return {activity.block_id} if activity is not None else set()
+
     @property
     def status_label(self) -> str:
         return MINUTES_STATUSES.get(self.status, self.status)
@@ -92,6 +96,10 @@ class ActionItem(db.Model):
 
     audit_fields = ("description", "owner_agency_id", "due_on", "is_done")
 
+    def audit_block_ids(self) -> set[int]:
+        minutes = self.minutes or db.session.get(Minutes, self.minutes_id)
+        return minutes.audit_block_ids() if minutes is not None else set()
+
 
 class MinutesResponse(db.Model):
     """A participating agency's answer to circulated minutes: confirmed, or comments."""
@@ -110,3 +118,9 @@ class MinutesResponse(db.Model):
     minutes: Mapped[Minutes] = relationship(back_populates="responses")
     agency = relationship("Agency")
     responded_by = relationship("User")
+
+
+def _activity_model():
+    from council.activities.models.activity import Activity
+
+    return Activity
