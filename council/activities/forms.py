@@ -458,8 +458,21 @@ class _VersionedForm(FlaskForm):
     version = HiddenField()
 
 
+def _change_reason_field():
+    """変更理由 for a status change; the view requires it once the year has been submitted."""
+    return TextAreaField(
+        "変更理由",
+        filters=[strip],
+        validators=[
+            Length(max=REASON_MAX, message=f"変更理由は{REASON_MAX:,}文字以内で入力してください。"),
+            NoControlChars(multiline=True),
+        ],
+    )
+
+
 class HeldForm(_VersionedForm):
     participants = _participants_field("参加者数(人)")
+    reason = _change_reason_field()
 
 
 class PostponeForm(ScheduleMixin, _VersionedForm):
@@ -490,6 +503,7 @@ class RescheduleForm(ScheduleMixin, _VersionedForm):
     start_time = _time_field("新しい開始時刻")
     end_date = _date_field("新しい終了日", Optional())
     end_time = _time_field("新しい終了時刻")
+    reason = _change_reason_field()
 
 
 class CancelForm(_VersionedForm):

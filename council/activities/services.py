@@ -2,12 +2,14 @@
 
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlalchemy import inspect
 
 from council import fiscal
 from council.activities.models import STATUSES, Activity, Attendance
 from council.audit.hooks import record, set_reason
 from council.extensions import db, utc_now
+from council.submissions.models import Submission
 
 
 class ActivityError(Exception):
@@ -131,9 +133,22 @@ def _moved(activity: Activity) -> bool:
 def reason_required(activity: Activity) -> bool:
     """Whether an edit of this activity must give a reason (変更理由) for the audit log.
 
-    A hook for the submissions domain: once a block has submitted a fiscal year's figures to
-    headquarters, changing that year's activities needs a reason. False until it says so."""
-    return False
+    Once a block has submitted a fiscal year's record or plan to headquarters (and it has not
+    been returned), changing that year's activities needs a reason: headquarters sees every
+    change against the figures it received, with who, when and why."""
+    if activity.block_id is None or activity.fiscal_year is None:
+        return False
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Submission.block_id == activity.block_id,
+                    Submission.fiscal_year == activity.fiscal_year,
+                    Submission.state == "submitted",
+                )
+            )
+        )
+    )
 
 
 # --- status changes -------------------------------------------------------------------------

@@ -308,6 +308,7 @@ def _render_status(action: str, activity, form, *, status=200, error=None):
         activity=activity,
         form=form,
         error=error,
+        reason_required=services.reason_required(activity),
     ), status
 
 
@@ -326,9 +327,15 @@ def _status_view(activity_id: int, action: str, apply):
             valid = form.compute_schedule(date_only=activity.category.is_date_only)
     else:
         valid = form.validate_on_submit()
+    # The year's figures went to headquarters: every change needs a reason for the log.
+    if valid and services.reason_required(activity) and not (form.reason.data or "").strip():
+        form.reason.errors.append("提出済みの年度の活動です。変更理由を入力してください。")
+        valid = False
     if not valid:
         return _render_status(action, activity, form, status=400)
     try:
+        if action in ("held", "reschedule") and form.reason.data:
+            set_reason(db.session, form.reason.data.strip())
         apply(activity, form, _version(form.version.data))
         db.session.commit()
     except services.EditConflict:

@@ -17,6 +17,7 @@ from council.activities.models import STATUSES
 from council.api import queries
 from council.reports import queries as reports
 from council.reports.queries import HQ, ReportError
+from council.submissions import queries as submission_queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -142,6 +143,24 @@ def fiscal_year_report(year: int):
             "hq_meetings": figures.hq["held"],
         }
     )
+
+
+@bp.get("/submissions/<int:year>")
+def submissions(year: int):
+    """Who has submitted what for the fiscal year: hq and admin see every block, a
+    secretariat its own block only."""
+    require_user()
+    if permissions.can_view_submissions(current_user):
+        block_ids = None
+    elif permissions.can_view_submissions(current_user, current_user.block_id):
+        block_ids = [current_user.block_id]
+    else:
+        raise ApiError(403, "提出状況を見る権限がありません。")
+    try:
+        body = submission_queries.api_year(year, block_ids)
+    except ReportError as error:
+        raise ApiError(400, str(error)) from None
+    return json_response(body)
 
 
 @bp.route("/")

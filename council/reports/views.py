@@ -9,6 +9,7 @@ from council.activities.models import HQ_KINDS
 from council.extensions import utc_now
 from council.reports import charts, exports, queries
 from council.reports.queries import HQ, MEASURES, PLAN_VS_ACTUAL, ReportError
+from council.submissions import queries as submission_queries
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -67,6 +68,7 @@ def fiscal_year(year: int):
         hq_kinds=HQ_KINDS,
         hq_labels=exports.HQ_LABELS,
         drill=url_for("reports.activities", year=year),
+        submitted_plans=submission_queries.plan_vs_actual(year),
     )
 
 
