@@ -210,6 +210,28 @@ def recent_changes(user, limit: int = CHANGES_LIMIT):
     return "activities", list(db.session.scalars(stmt))
 
 
+def minutes_subjects(entries) -> dict[tuple[str, int], tuple[int, str]]:
+    """For audit entries about minutes and their parts, the meeting they belong to:
+    (object_type, object_id) → (activity_id, activity title). One query per kind present."""
+    parts = {
+        "Minutes": (Minutes.id, None),
+        "ActionItem": (ActionItem.id, ActionItem.minutes_id),
+        "MinutesResponse": (MinutesResponse.id, MinutesResponse.minutes_id),
+    }
+    out: dict[tuple[str, int], tuple[int, str]] = {}
+    for kind, (id_column, minutes_fk) in parts.items():
+        ids = {e.object_id for e in entries if e.object_type == kind and e.object_id}
+        if not ids:
+            continue
+        stmt = sa.select(id_column, Activity.id, Activity.title)
+        if minutes_fk is not None:
+            stmt = stmt.join(Minutes, Minutes.id == minutes_fk)
+        stmt = stmt.join(Activity, Activity.id == Minutes.activity_id).where(id_column.in_(ids))
+        for object_id, activity_id, title in db.session.execute(stmt):
+            out[(kind, object_id)] = (activity_id, title)
+    return out
+
+
 @dataclass
 class Dashboard:
     upcoming: list = field(default_factory=list)
@@ -218,6 +240,7 @@ class Dashboard:
     circulations: list = field(default_factory=list)
     changes_kind: str = "audit"
     changes: list = field(default_factory=list)
+    subjects: dict = field(default_factory=dict)
     today: object = None
 
 
@@ -232,5 +255,6 @@ def dashboard(user, now: datetime | None = None) -> Dashboard:
         circulations=pending_circulations(user),
         changes_kind=kind,
         changes=changes,
+        subjects=minutes_subjects(changes) if kind == "audit" else {},
         today=fiscal.to_jst(now).date(),
     )

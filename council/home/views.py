@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from council.activities.models import MINUTES_STATUSES
 from council.directory.models import Block
 from council.extensions import db
 from council.home import queries
@@ -30,5 +31,9 @@ def index():
     blocks = db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all()
     dashboard = queries.dashboard(current_user) if current_user.is_authenticated else None
     return render_template(
-        "home/index.html", blocks=blocks, dashboard=dashboard, object_labels=OBJECT_LABELS
+        "home/index.html",
+        blocks=blocks,
+        dashboard=dashboard,
+        object_labels=OBJECT_LABELS,
+        minutes_statuses=MINUTES_STATUSES,
     )

@@ -8,20 +8,6 @@ from council.activities import minutes_services as services
 from council.extensions import db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):
-    """As in tests/minutes/conftest.py: the pushed test app context would otherwise carry `g`
-    (and Flask-Login's cached user) from one request into the next."""
-    from flask import g, request_started
-
-    def clear(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(clear, app)
-    yield
-    request_started.disconnect(clear, app)
-
-
 @pytest.fixture
 def soon():
     """soon(days) → "YYYY-MM-DD 14:00", that many days from today."""

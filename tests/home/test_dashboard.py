@@ -152,3 +152,17 @@ def test_dashboard_queries_do_not_grow_with_the_data(
     add(10, 10)
     large = measure()
     assert large == small, (small, large)
+
+
+def test_minutes_steps_show_in_the_secretariats_recent_changes(
+    client, login_as, make_user, make_activity, minutes_with_items
+):
+    meeting = make_activity(title="関東協議会(確定)", status="held")
+    minutes_with_items(meeting, "approved", [("宿題", "関東総合通信局", None, False)])
+    kinki = make_activity(title="近畿協議会(確定)", block="kinki", status="held")
+    minutes_with_items(kinki, "approved", [])
+    login_as(make_user(role="secretariat", block="kanto"))
+    changes = _section(client.get("/").get_data(as_text=True), "dash-changes")
+    assert "議事録を状態変更(確定)" in changes
+    assert f'href="/activities/{meeting.id}/minutes">関東協議会(確定)</a>' in changes
+    assert "近畿協議会" not in changes

@@ -8,21 +8,6 @@ from council.extensions import db
 PARTICIPANTS = ("関東総合通信局", "関東農政局")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_g_per_request(app):
-    """The shared `app` fixture keeps an app context pushed, and Flask reuses it for every
-    test request, so `g` (with Flask-Login's cached user) would leak from one client's request
-    into the next client's. Production gets a fresh `g` per request; so do these tests."""
-    from flask import g, request_started
-
-    def clear(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(clear, app)
-    yield
-    request_started.disconnect(clear, app)
-
-
 ORGANIZERS = ("関東経済産業局",)
 
 
