@@ -38,16 +38,23 @@ class CalendarFilterForm(FlaskForm):
             grouped.setdefault(a.ministry, []).append((str(a.id), a.name))
         self.agency.choices = {"": [("", "すべて")], **grouped}
 
+    def selected_labels(self, args: dict) -> list[str]:
+        """The names of the filters in effect (`args`: the valid ones), for the heading."""
+        labels = []
+        for field in (self.block, self.category, self.agency):
+            value = args.get(field.name)
+            if value:
+                labels.extend(label for v, label in self._flat_choices(field) if v == value)
+        return labels
+
+    @staticmethod
+    def _flat_choices(field) -> list[tuple[str, str]]:
+        if isinstance(field.choices, dict):
+            return [pair for group in field.choices.values() for pair in group]
+        return list(field.choices)
+
     def _known(self, field, message: str) -> None:
-        if not field.data:
-            return
-        values = field.choices
-        flat = (
-            [v for group in values.values() for v, _ in group]
-            if isinstance(values, dict)
-            else [v for v, _ in values]
-        )
-        if field.data not in flat:
+        if field.data and field.data not in {v for v, _ in self._flat_choices(field)}:
             raise ValidationError(message)
 
     def validate_view(self, field):

@@ -105,21 +105,6 @@ def month():
     first, last, in_range, previous, following, heading = _span(view, anchor)
     items = queries.calendar_items(current_user, first, last, **ids)
     days = grid.build_days(first, last, items, today=today, in_range=in_range)
-    filter_labels = [
-        dict(form.block.choices).get(args.get("block")),
-        dict(form.category.choices).get(args.get("category")),
-        next(
-            (
-                name
-                for group in form.agency.choices.values()
-                for v, name in group
-                if v == args.get("agency")
-            ),
-            None,
-        )
-        if args.get("agency")
-        else None,
-    ]
     feed_args = {k: v for k, v in args.items() if k in ("block", "category")}
     return render_template(
         f"calendars/{view}.html",
@@ -128,7 +113,7 @@ def month():
         views=VIEWS,
         anchor=anchor,
         heading=heading,
-        filter_text="・".join(label for label in filter_labels if label),
+        filter_text="・".join(form.selected_labels(args)),
         days=days,
         weeks=grid.weeks(days),
         items=items,
