@@ -209,20 +209,25 @@ class QueryCounter:
             self.n += 1
 
 
-def _time(client, url: str, runs: int, counter: QueryCounter):
-    for _ in range(3):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    counter.n = 0
-    client.get(url)
-    queries = counter.n
-    samples = []
+def _measure(client, targets, runs: int, counter: QueryCounter):
+    """Median latency, statement count and size per URL. The runs go round-robin over the
+    URLs, so that a busy moment of the machine weighs on every endpoint alike."""
+    queries, sizes, samples = {}, {}, {url: [] for _, url in targets}
+    for _, url in targets:
+        for _ in range(3):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        counter.n = 0
+        sizes[url] = len(client.get(url).get_data())
+        queries[url] = counter.n
     for _ in range(runs):
-        began = time.perf_counter()
-        response = client.get(url)
-        response.get_data()
-        samples.append(time.perf_counter() - began)
-    return statistics.median(samples), queries, len(response.get_data())
+        for _, url in targets:
+            began = time.perf_counter()
+            client.get(url).get_data()
+            samples[url].append(time.perf_counter() - began)
+    return [
+        (label, statistics.median(samples[url]), queries[url], sizes[url]) for label, url in targets
+    ]
 
 
 def main(argv=None) -> None:
@@ -270,10 +275,7 @@ def main(argv=None) -> None:
         f"FY{y}: {in_year:,} activities, {held:,} held in blocks (detail rows); "
         f"{args.runs} runs each, median"
     )
-    results = []
-    for label, url in targets:
-        median, queries, size = _time(client, url, args.runs, counter)
-        results.append((label, median, queries, size))
+    results = _measure(client, targets, args.runs, counter)
     bare = results[0][1]
     print(f"{'endpoint':<26}{'median':>12}{'× bare':>10}{'queries':>9}{'bytes':>11}")
     for label, median, queries, size in results:

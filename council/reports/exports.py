@@ -274,7 +274,7 @@ def to_xlsx(figures: YearFigures, details: list[DetailRow], *, now: datetime) ->
         [
             st.cell(
                 "当初計画=年度開始前に登録された活動、計画外追加=年度開始後に登録された活動。"
-                f"延期には翌年度以降へ延期されたものを含む。 {stamp}",
+                f"延期=延期中でこの年度に日程がある活動。 {stamp}",
                 "note",
             )
         ]

@@ -11,11 +11,13 @@ The definitions, shared by the HTML tables, the drill-down lists, the exports an
   tables; they are counted by kind (WG/PT/TF) on their own.
 - held (実施): status `held`. planned (計画): every activity of the year that is not
   cancelled (held, planned or postponed), as the API's `planned`.
-- Plan vs actual: the original plan (当初計画) is what had been logged before the year began
-  (created before 1 April 00:00 JST); "added" (計画外追加) is what was logged after. An activity
-  first scheduled in the year (`original_starts_at`) and postponed into a later year stays in
-  this year's plan vs actual as postponed (延期), and counts as held in the year it is held.
-  So original + added = held + cancelled + postponed + still planned, for every cell.
+- Plan vs actual (live): the original plan (当初計画) is what had been logged before the year
+  began (created before 1 April 00:00 JST); "added" (計画外追加) is what was logged after;
+  postponed (延期) is what is still postponed with its date in the year. An activity postponed
+  into a later year has moved to that year's tables (it counts where it is held); comparing
+  with the plan as it was submitted, "postponed to another year" included, is the submissions
+  domain's snapshot table. So original + added = held + cancelled + postponed + still
+  planned, for every cell.
 
 The measure names below are also the `measure=` values of the drill-down URLs.
 """
@@ -130,16 +132,6 @@ def axes() -> Axes:
 # --- which activities a measure counts ------------------------------------------------------
 
 
-def _moved_out(year: int):
-    """First scheduled in `year`, now dated in a later year (postponed across the year end)."""
-    start, end = fiscal.fiscal_year_bounds_utc(year)
-    return sa.and_(
-        Activity.fiscal_year > year,
-        Activity.original_starts_at >= start,
-        Activity.original_starts_at < end,
-    )
-
-
 def measure_clause(measure: str, year: int):
     """SQL condition: the activity counts under `measure` in fiscal year `year`.
 
@@ -156,11 +148,11 @@ def measure_clause(measure: str, year: int):
     if measure == "scheduled":
         return sa.and_(in_year, Activity.status == "planned")
     if measure == "postponed":
-        return sa.or_(sa.and_(in_year, Activity.status == "postponed"), _moved_out(year))
+        return sa.and_(in_year, Activity.status == "postponed")
     if measure == "original":
-        return sa.and_(sa.or_(in_year, _moved_out(year)), Activity.created_at < start)
+        return sa.and_(in_year, Activity.created_at < start)
     if measure == "added":
-        return sa.and_(sa.or_(in_year, _moved_out(year)), Activity.created_at >= start)
+        return sa.and_(in_year, Activity.created_at >= start)
     raise ReportError("集計項目の指定が正しくありません。")
 
 
@@ -226,67 +218,50 @@ def year_figures(year: int, ax: Axes | None = None, block_id: int | None = None)
     the headquarters meetings are not counted).
 
     The statement groups the year's activities by block, category, status and whether they
-    were logged after the year began (plus the headquarters kind), and adds the activities
-    postponed out of the year; _bucket() turns each group into the measures, exactly as
-    measure_clause() selects them for the drill-down."""
+    were logged after the year began (plus the headquarters kind); _bucket() turns each group
+    into the measures, exactly as measure_clause() selects them for the drill-down."""
     check_year(year)
     ax = ax or axes()
     start, _ = fiscal.fiscal_year_bounds_utc(year)
     hq_kind = sa.case((Activity.block_id.is_(None), Activity.kind), else_=None)
     added = sa.case((Activity.created_at >= start, 1), else_=0)
-    scope = [Activity.deleted_at.is_(None)]
+    where = [Activity.fiscal_year == year, Activity.deleted_at.is_(None)]
     if block_id is not None:
-        scope.append(Activity.block_id == block_id)
-    in_year = (
+        where.append(Activity.block_id == block_id)
+    rows = db.session.execute(
         sa.select(
             Activity.block_id,
             Activity.category_id,
             hq_kind.label("hq_kind"),
             Activity.status,
             added.label("added"),
-            sa.literal(0).label("moved_out"),
             sa.func.count().label("n"),
         )
-        .where(Activity.fiscal_year == year, *scope)
+        .where(*where)
         .group_by(Activity.block_id, Activity.category_id, hq_kind, Activity.status, added)
-    )
-    moved = (
-        sa.select(
-            Activity.block_id,
-            Activity.category_id,
-            sa.null(),
-            Activity.status,
-            added,
-            sa.literal(1),
-            sa.func.count(),
-        )
-        .where(_moved_out(year), Activity.block_id.is_not(None), *scope)
-        .group_by(Activity.block_id, Activity.category_id, Activity.status, added)
-    )
+    ).all()
     counts = {m: _grid(ax) for m in MEASURES}
     hq = {m: dict.fromkeys(HQ_KINDS, 0) for m in MEASURES}
     codes_b = {b.id: b.code for b in ax.blocks}
     codes_c = {c.id: c.code for c in ax.categories}
-    for row in db.session.execute(sa.union_all(in_year, moved)):
-        measures = _bucket(row.status, bool(row.added), bool(row.moved_out))
-        if row.block_id is None:
-            if row.hq_kind in HQ_KINDS:
+    for block, category, kind, status, is_added, n in rows:
+        measures = _bucket(status, bool(is_added))
+        if block is None:
+            if kind in HQ_KINDS:
                 for m in measures:
-                    hq[m][row.hq_kind] += row.n
+                    hq[m][kind] += n
             continue
-        b, c = codes_b.get(row.block_id), codes_c.get(row.category_id)
+        b, c = codes_b.get(block), codes_c.get(category)
         if b is None or c is None:
             continue
         for m in measures:
-            counts[m][b][c] += row.n
+            counts[m][b][c] += n
     return YearFigures(year, ax, counts, hq)
 
 
-def _bucket(status: str, added: bool, moved_out: bool) -> list[str]:
+def _bucket(status: str, added: bool) -> list[str]:
     """The measures a group of activities counts under (mirrors measure_clause())."""
     out = ["added" if added else "original"]
-    if moved_out:
-        return [*out, "postponed"]
     if status == "held":
         out += ["held", "planned"]
     elif status == "cancelled":
