@@ -42,7 +42,6 @@ def index():
         results=results,
         page=page,
         pages=max(1, -(-total // per_page)),
-        activity_path=f"{request.script_root}/activities/",
     ), (400 if error else 200)
 
 

@@ -256,3 +256,14 @@ def test_the_migration_indexes_records_that_already_exist(app, make_activity, ma
     assert total == 1 and hits[0].activity_id == activity_id
     total, hits = queries.search(make_user(role="hq"), "活動計画", limit=10)
     assert total == 1 and hits[0].object_type == "minutes"
+
+
+def test_results_link_to_the_activity_or_its_minutes(client, make_activity, make_user, login_as):
+    login_as(make_user(role="hq"))
+    activity = make_activity(title="産学官交流会", visibility="public")
+    _minutes(activity, status="approved", agenda="産学官の交流について")
+
+    html = client.get("/search", query_string={"q": "産学官"}).get_data(as_text=True)
+
+    assert f'href="/activities/{activity.id}"' in html
+    assert f'href="/activities/{activity.id}/minutes"' in html
