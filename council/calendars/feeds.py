@@ -279,10 +279,12 @@ def fragments(clauses: Sequence, base_url: str) -> list[str]:
             writes.append(
                 {"b_id": row.id, "b_version": row.version, "b_cache": ical.pack(prefix, fragment)}
             )
-        # Filled meanwhile by a concurrent request: read those few as they are now.
+        # Changed meanwhile by a concurrent request (cache filled, or the row gone): read
+        # those few as they are now.
         for activity_id, position in missing.items():
-            row = db.session.execute(_event_query([Activity.id == activity_id])).one()
-            out[position] = ical.build_event(event_from_row(row, base_url))
+            row = db.session.execute(_event_query([*clauses, Activity.id == activity_id])).first()
+            if row is not None:
+                out[position] = ical.build_event(event_from_row(row, base_url))
         if writes:
             db.session.execute(
                 sa.update(table)

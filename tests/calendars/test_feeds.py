@@ -8,7 +8,7 @@ import vobject
 
 from council.activities.models import Activity
 from council.activities.services import update_activity
-from council.calendars import feeds
+from council.calendars import feeds, ical
 from council.extensions import db, utc_now
 from council.fiscal import JST
 from tests.calendars.conftest import events_by_uid, fresh_request_state, parse
@@ -338,6 +338,26 @@ def test_a_cache_built_for_another_host_is_not_served(app, make_activity, day):
     assert f"https://other.example.jp/activities/{activity.id}" in second.get_data(as_text=True)
     assert "council.example.jp" not in second.get_data(as_text=True)
     assert first.headers["ETag"] != second.headers["ETag"]
+
+
+def test_entries_cached_by_a_concurrent_request_are_still_served(
+    client, make_activity, day, monkeypatch
+):
+    """A row that looked stale at the first read but was filled before the second (another
+    request got there first) is read again, not dropped from the feed."""
+    activities = [make_activity(start=day(n, "10:00"), visibility="public") for n in range(3)]
+    client.get("/calendar.ics")  # fills the cache
+    real_unpack = ical.unpack
+    calls = {"n": 0}
+
+    def first_read_sees_nothing(prefix, cached):
+        calls["n"] += 1
+        return None if calls["n"] <= 3 else real_unpack(prefix, cached)
+
+    monkeypatch.setattr(ical, "unpack", first_read_sees_nothing)
+    response = client.get("/calendar.ics")
+
+    assert set(events_by_uid(response.data)) == {a.uid for a in activities}
 
 
 # --- done-when 5: personal feeds ----------------------------------------------------------------
