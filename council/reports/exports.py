@@ -155,6 +155,8 @@ _COUNT_FORMAT = "#,##0"
 _LOOKS = {
     "title": {"font": Font(bold=True, size=14)},
     "note": {},
+    "plain": {},
+    "wrap_only": {"alignment": Alignment(wrap_text=True, vertical="top")},
     "header": {
         "font": Font(bold=True),
         "fill": PatternFill("solid", fgColor="E8E8EE"),
@@ -190,6 +192,14 @@ class _Styler:
                 setattr(cell, attr, value)
             self.templates[name] = StyleArray(cell._style or StyleArray())
 
+    def plain(self, value):
+        """A body value without a look of its own (cheaper: no cell object), unless the text
+        would be read as a formula."""
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        return self.cell(value, "plain") if value.startswith(FORMULA_PREFIXES) else value
+
     def cell(self, value, look: str = "cell") -> WriteOnlyCell:
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -222,22 +232,37 @@ def _sheet(wb: Workbook, name: str, title: str, widths: list[float], frozen: str
     return ws, styler
 
 
-def _table(ws, styler: _Styler, rows: list[list], *, total_last=True, wrap=False) -> None:
+def _table(ws, styler: _Styler, rows: list[list], *, total_last=True) -> None:
+    """A small table (matrix, plan, meetings): every cell bordered, totals in bold."""
     last = len(rows) - 1
-    body = "wrap" if wrap else "cell"
     for i, row in enumerate(rows):
         if i == 0:
             looks = ("header", "header")
         elif total_last and i == last:
             looks = ("total", "total_count")
         else:
-            looks = (body, "count")
+            looks = ("cell", "count")
         ws.append(
             [
-                styler.cell(v, looks[1] if isinstance(v, int) else looks[0])
-                if v is not None
-                else styler.cell("", looks[0])
+                styler.cell("" if v is None else v, looks[1] if isinstance(v, int) else looks[0])
                 for v in row
+            ]
+        )
+
+
+def _list(ws, styler: _Styler, rows: list[list], wrap_columns: set[int]) -> None:
+    """A long list (2,000 rows and more): a styled header; in the body only the long texts
+    carry a look (wrapped), the rest are plain values. The sheet prints its gridlines, so
+    the paper shows the table's lines without a border on every cell."""
+    ws.print_options.gridLines = True
+    ws.append([styler.cell(v, "header") for v in rows[0]])
+    for row in rows[1:]:
+        ws.append(
+            [
+                styler.cell(v, "wrap_only")
+                if i in wrap_columns and isinstance(v, str) and v
+                else styler.plain(v)
+                for i, v in enumerate(row)
             ]
         )
 
@@ -260,13 +285,16 @@ def to_xlsx(figures: YearFigures, details: list[DetailRow], *, now: datetime) ->
     for row in details:
         if row.block_code in by_block:
             by_block[row.block_code].append(row)
-    widths = [8, 26, 17, 14, 40, 24, 30, 30, 9]
+    # The block is the sheet: its detail leaves out the block column of the CSV.
+    widths = [26, 17, 14, 40, 24, 30, 30, 9]
+    wrap = {0, 3, 4, 5, 6}
     for b in ax.blocks:
         ws, st = _sheet(
             wb, b.name, f"{label} {b.name}地域ブロック協議会 活動実績(詳細)", widths, "A4"
         )
         ws.append([st.cell(f"{len(by_block[b.code])}件 {stamp}", "note")])
-        _table(ws, st, detail_table(by_block[b.code], figures), total_last=False, wrap=True)
+        table = detail_table(by_block[b.code], figures)
+        _list(ws, st, [row[1:] for row in table], wrap)
 
     plan = plan_rows(figures)
     ws, st = _sheet(wb, "計画", f"{label} {PLAN_TITLE}(計画と実績)", [10, 34] + [11] * 7, "C4")

@@ -143,11 +143,20 @@ def test_xlsx_block_sheets_plan_and_hq_meetings(year_2007, hq_client):
     wb = _workbook(hq_client)
     kanto = wb["関東"]
     assert kanto["A1"].value == "平成19年度 関東地域ブロック協議会 活動実績(詳細)"
-    assert [c.value for c in kanto[3]] == list(exports.DETAIL_HEADERS)
-    titles = [row[4].value for row in kanto.iter_rows(min_row=4)]
-    assert len(titles) == 2
+    # The sheet is the block, so its detail has no block column.
+    assert [c.value for c in kanto[3]] == list(exports.DETAIL_HEADERS[1:])
+    rows = list(kanto.iter_rows(min_row=4, values_only=True))
+    assert len(rows) == 2
+    assert rows[0][:4] == (
+        "地域ブロック協議会・幹事会の開催",
+        "2007年5月10日(木)",
+        "14:00",
+        "関東地域ブロック協議会",
+    )
+    assert kanto["D4"].alignment.wrap_text
     assert kanto.freeze_panes == "A4"
     assert kanto.page_setup.orientation == "landscape"
+    assert kanto.print_options.gridLines  # the lines of a long list, on paper
     plan = wb["計画"]
     assert plan["A1"].value.startswith("平成19年度 地域ブロック協議会 活動計画")
     assert plan.cell(row=3, column=3).value == "当初計画"
