@@ -102,6 +102,9 @@ def test_plan_vs_actual_for_fy2008_counts_every_case(
         "deleted": "0", "added": "1", "held_now": "3",
     }  # fmt: skip
     assert "フォーラムでの施策紹介" in block_page and "平成21年度" in block_page
+    # The plan as submitted stays readable, with the activity at its planned date.
+    snapshot_page = hq_client.get("/submissions/2008/kanto/plan/1").get_data(as_text=True)
+    assert "合同成果発表会" in snapshot_page and "2009年2月10日(火) 13:00" in snapshot_page
     for html in (
         hq_client.get("/submissions/2008").get_data(as_text=True),
         hq_client.get("/reports/fy/2008").get_data(as_text=True),
