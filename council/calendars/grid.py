@@ -81,6 +81,22 @@ class Day:
         return self.date.weekday() == 5
 
     @property
+    def css(self) -> str:
+        """The classes of its cell: outside the month, today, holiday, weekend."""
+        classes = ["calendar__day"]
+        if not self.in_range:
+            classes.append("is-outside")
+        if self.is_today:
+            classes.append("is-today")
+        if self.holiday:
+            classes.append("is-holiday")
+        if self.is_sunday:
+            classes.append("is-sunday")
+        elif self.is_saturday:
+            classes.append("is-saturday")
+        return " ".join(classes)
+
+    @property
     def label(self) -> str:
         return f"{self.date.month}月{self.date.day}日({self.weekday})"
 

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
 import sqlalchemy as sa
 
@@ -29,8 +28,11 @@ def _rows(statement):
     return db.session.connection().execute(statement)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CalendarItem:
+    """One activity as the calendar shows it, with its Japan dates worked out once (a month
+    page places hundreds of them)."""
+
     id: int
     title: str
     status: str
@@ -42,28 +44,35 @@ class CalendarItem:
     category: str
     category_code: str
     block: str | None
-
-    @cached_property
-    def time_label(self) -> str:
-        return "" if self.is_all_day else fiscal.format_time(self.starts_at)
+    first_day: date
+    last_day: date
+    time_label: str  # "14:00", or "" for a date-only item
+    end_time_label: str  # "16:00" for a timed item ending on its first day, else ""
 
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)
 
-    @cached_property
-    def first_day(self) -> date:
-        return fiscal.to_jst(self.starts_at).date()
-
-    @cached_property
-    def last_day(self) -> date:
-        if self.ends_at is None or self.ends_at <= self.starts_at:
-            return self.first_day
-        end = fiscal.to_jst(self.ends_at)
-        # A timed item that ends at midnight does not occupy the day that begins then.
-        if not self.is_all_day and end.time() == datetime.min.time():
-            end -= timedelta(microseconds=1)
-        return max(self.first_day, end.date())
+    @classmethod
+    def from_row(cls, row) -> "CalendarItem":
+        start = fiscal.to_jst(row.starts_at)
+        first_day = start.date()
+        last_day, end_label = first_day, ""
+        if row.ends_at is not None and row.ends_at > row.starts_at:
+            end = fiscal.to_jst(row.ends_at)
+            # A timed item that ends at midnight does not occupy the day that begins then.
+            if not row.is_all_day and end.time() == datetime.min.time():
+                end -= timedelta(microseconds=1)
+            last_day = max(first_day, end.date())
+            if not row.is_all_day and last_day == first_day:
+                end_label = f"{end:%H:%M}"
+        return cls(
+            *row,
+            first_day=first_day,
+            last_day=last_day,
+            time_label="" if row.is_all_day else f"{start:%H:%M}",
+            end_time_label=end_label,
+        )
 
 
 def calendar_items(
@@ -123,7 +132,7 @@ def calendar_items(
                 ),
             )
         )
-    return [CalendarItem(*row) for row in _rows(query)]
+    return [CalendarItem.from_row(row) for row in _rows(query)]
 
 
 def filter_choices() -> dict:

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 
 from council import fiscal, permissions
 from council.activities.models import Activity, Category
-from council.calendars import feeds, grid, ical, queries, services
+from council.calendars import feeds, grid, ical, queries, render, services
 from council.calendars.forms import VIEWS, CalendarFilterForm, parse_date, parse_month
 from council.directory.models import Block
 from council.extensions import db
@@ -119,6 +119,8 @@ def month():
         items=items,
         holidays={d.date: d.holiday for d in days if d.holiday},
         activity_path=f"{request.script_root}/activities/",
+        item_link=render.item_link,
+        day_items=render.day_items,
         weekday_names=grid.WEEKDAY_NAMES,
         args=args,
         nav={

@@ -225,3 +225,16 @@ def test_grid_arithmetic():
         date(2007, 12, 23): "天皇誕生日",
         date(2007, 12, 24): "天皇誕生日 振替休日",
     }
+
+
+def test_titles_are_escaped_in_every_view(client, make_activity):
+    make_activity(
+        title='<script>alert("x")</script>&課題',
+        start="2007-11-28 10:00",
+        visibility="public",
+        status="cancelled",
+    )
+    for view in ("month", "week", "list"):
+        html = client.get(f"/calendar?view={view}&date=2007-11-28").get_data(as_text=True)
+        assert "<script>alert" not in html
+        assert "&lt;script&gt;alert(" in html and "&lt;/script&gt;&amp;課題" in html

@@ -1,0 +1,57 @@
+"""The HTML of calendar items, built in Python rather than in a template: a month page holds
+hundreds of items, and a Jinja block per item cost more than all the rest of the page.
+
+Every text that comes from a record goes through html.escape (quotes included), as
+autoescaping would; the other parts are fixed strings or values we produce ourselves (an id,
+a "14:00" time, a status from a closed list). A cancelled item is struck through and
+labelled 中止, a postponed one labelled 延期 (text, not colour only); category and block are
+spelled out for screen readers."""
+
+from html import escape
+
+from markupsafe import Markup
+
+_CONTINUED = '<span class="cal-item__time">(続き)</span> '
+_STATUS = {
+    "planned": ("cal-item--planned", ""),
+    "held": ("cal-item--held", ""),
+    "cancelled": ("cal-item--cancelled", '<span class="badge badge--cancelled">中止</span> '),
+    "postponed": ("cal-item--postponed", '<span class="badge badge--postponed">延期</span> '),
+}
+
+
+def _link(item, activity_path: str, continued: bool, show_time: bool) -> str:
+    if continued:
+        time = _CONTINUED
+    elif show_time and item.time_label:
+        time = f'<span class="cal-item__time">{item.time_label}</span> '
+    else:
+        time = ""
+    css, badge = _STATUS.get(item.status, ("", ""))
+    if item.visibility != "public":
+        css += " cal-item--restricted"
+    tag = "s" if item.status == "cancelled" else "span"
+    return (
+        f'<a class="cal-item {css}" href="{activity_path}{int(item.id)}">{time}{badge}'
+        f'<{tag} class="cal-item__title">{escape(item.title)}</{tag}>'
+        f'<span class="visually-hidden">({escape(item.category)}・'
+        f"{escape(item.block or '本府省')})</span></a>"
+    )
+
+
+def item_link(item, activity_path: str, continued: bool = False, show_time: bool = True) -> Markup:
+    """The link to an item's activity, with its time (unless `show_time` is off: the week and
+    list views give the time a column of its own). `activity_path` is the escaped prefix of
+    activity URLs ("/activities/")."""
+    return Markup(_link(item, escape(activity_path), continued, show_time))
+
+
+def day_items(day, activity_path: str) -> Markup:
+    """The list of a month cell's items (nothing when it has none)."""
+    if not day.items:
+        return Markup("")
+    path = escape(activity_path)
+    links = "".join(
+        f"<li>{_link(placed.item, path, placed.is_continued, True)}</li>" for placed in day.items
+    )
+    return Markup(f'<ul class="calendar__items">{links}</ul>')
