@@ -468,17 +468,29 @@ def _selection(year: int, measure: str, block, category_id, kind, user):
     return where
 
 
-def _rows(where, ax: Axes, *, limit=None, offset=0) -> list[DetailRow]:
-    def ordered(stmt):
-        stmt = (
-            stmt.outerjoin(Block, Block.id == Activity.block_id)
-            .join(Category, Category.id == Activity.category_id)
-            .where(*where)
-            .order_by(Block.sort_order, Category.sort_order, Activity.starts_at, Activity.id)
-        )
-        return stmt if limit is None else stmt.limit(limit).offset(offset)
+def _agency_ids(link) -> sa.ScalarSelect:
+    """The ids of the agencies linked to the outer activity, as "3,17,42": a correlated
+    subquery answered from the link table's primary key alone, row by row (joining the
+    agency names in there makes PostgreSQL rebuild a hash of all agencies per row)."""
+    ids = (
+        sa.select(link.c.agency_id.label("agency_id"))
+        .where(link.c.activity_id == Activity.id)
+        .order_by(link.c.agency_id)
+        .correlate(Activity)
+        .subquery()
+    )
+    return sa.select(
+        sa.func.aggregate_strings(sa.cast(ids.c.agency_id, sa.String), ",")
+    ).scalar_subquery()
 
-    stmt = ordered(
+
+def _names(ids: str | None, agencies: dict[int, str]) -> list[str]:
+    return [agencies[int(i)] for i in ids.split(",") if int(i) in agencies] if ids else []
+
+
+def _rows(where, ax: Axes, *, limit=None, offset=0) -> list[DetailRow]:
+    """The activities matching `where` with their agencies: two statements."""
+    stmt = (
         sa.select(
             Activity.id,
             Activity.block_id,
@@ -492,11 +504,23 @@ def _rows(where, ax: Axes, *, limit=None, offset=0) -> list[DetailRow]:
             Activity.participants,
             Activity.status,
             Activity.visibility,
+            _agency_ids(activity_organizers),
+            _agency_ids(activity_participants),
         )
+        .outerjoin(Block, Block.id == Activity.block_id)
+        .join(Category, Category.id == Activity.category_id)
+        .where(*where)
+        .order_by(Block.sort_order, Category.sort_order, Activity.starts_at, Activity.id)
     )
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     blocks = {b.id: b.code for b in ax.blocks}
     categories = {c.id: c.code for c in ax.categories}
-    rows = [
+    found = db.session.execute(stmt).all()
+    if not found:
+        return []
+    agencies = dict(db.session.execute(sa.select(Agency.id, Agency.name)).all())
+    return [
         DetailRow(
             id,
             blocks.get(block_id),
@@ -510,6 +534,8 @@ def _rows(where, ax: Axes, *, limit=None, offset=0) -> list[DetailRow]:
             participants,
             status,
             visibility,
+            _names(organizers, agencies),
+            _names(participant_agencies, agencies),
         )
         for (
             id,
@@ -524,49 +550,10 @@ def _rows(where, ax: Axes, *, limit=None, offset=0) -> list[DetailRow]:
             participants,
             status,
             visibility,
-        ) in db.session.execute(stmt).all()
+            organizers,
+            participant_agencies,
+        ) in found
     ]
-    if rows:
-        # The same selection as a subquery: no parameter list that grows with the rows.
-        ids = (
-            sa.select(Activity.id).where(*where)
-            if limit is None
-            else ordered(sa.select(Activity.id))
-        )
-        _attach_agencies(rows, ids)
-    return rows
-
-
-def _attach_agencies(rows: list[DetailRow], ids) -> None:
-    """Co-organisers and participating agencies of all rows: one statement."""
-    by_id = {r.id: r for r in rows}
-    organizers = (
-        sa.select(
-            activity_organizers.c.activity_id.label("activity_id"),
-            sa.literal("o").label("role"),
-            Agency.id.label("agency_id"),
-            Agency.name,
-        )
-        .join(Agency, Agency.id == activity_organizers.c.agency_id)
-        .where(activity_organizers.c.activity_id.in_(ids))
-    )
-    participants = (
-        sa.select(
-            activity_participants.c.activity_id,
-            sa.literal("p"),
-            Agency.id,
-            Agency.name,
-        )
-        .join(Agency, Agency.id == activity_participants.c.agency_id)
-        .where(activity_participants.c.activity_id.in_(ids))
-    )
-    stmt = sa.union_all(organizers, participants).order_by(
-        sa.text("activity_id"), sa.text("role"), sa.text("agency_id")
-    )
-    for activity_id, role, _, name in db.session.execute(stmt).all():
-        row = by_id.get(activity_id)
-        if row is not None:
-            (row.organizers if role == "o" else row.participant_agencies).append(name)
 
 
 def detail_rows(
@@ -613,7 +600,7 @@ def activities_behind(
     offset: int = 0,
 ) -> Behind:
     """The drill-down of one count: `block_id` is a block id, None (all blocks) or HQ.
-    Three statements: the counts (visible and all), the page of rows, their agencies."""
+    Three statements: the counts (visible and all), the page of rows, the agency names."""
     check_year(year)
     where_all = _selection(year, measure, block_id, category_id, kind, None)
     visible = permissions.visible_activities_clause(user)
