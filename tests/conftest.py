@@ -88,10 +88,11 @@ class CouncilClient(FlaskClient):
     def open(self, *args, csrf: bool = True, **kwargs):
         # The fixture keeps one app context pushed for the whole test, so `g` outlives a
         # request; forget the previous request's user so that two clients stay two people.
-        from flask import g
+        from flask import g, has_app_context
 
-        for key in ("_login_user", "user_session", "api_token"):
-            g.pop(key, None)
+        if has_app_context():
+            for key in ("_login_user", "user_session", "api_token"):
+                g.pop(key, None)
         method = kwargs.get("method", "GET").upper()
         if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
             with self.session_transaction() as sess:

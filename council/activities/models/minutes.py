@@ -46,9 +46,16 @@ class Minutes(db.Model):
 
     audit_fields = ("status", *RECORD_FIELDS, "comment_deadline_on")
 
+    def _audit_activity(self):
+        return self.activity or db.session.get(_activity_model(), self.activity_id)
+
     def audit_block_ids(self) -> set[int]:
-        activity = self.activity or db.session.get(_activity_model(), self.activity_id)
+        activity = self._audit_activity()
         return {activity.block_id} if activity is not None else set()
+
+    def audit_label(self) -> str:
+        activity = self._audit_activity()
+        return f"議事録: {activity.title}"[:255] if activity is not None else "議事録"
 
     @property
     def status_label(self) -> str:
