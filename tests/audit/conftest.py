@@ -1,4 +1,1 @@
-from tests.accounts.conftest import (  # noqa: F401  (autouse, and the audit helper)
-    fresh_login_per_request,
-    new_audit_entries,
-)
+from tests.accounts.conftest import new_audit_entries  # noqa: F401
