@@ -65,12 +65,12 @@ class CalendarItem:
                 end -= timedelta(microseconds=1)
             last_day = max(first_day, end.date())
             if not row.is_all_day and last_day == first_day:
-                end_label = f"{end:%H:%M}"
+                end_label = f"{end.hour:02d}:{end.minute:02d}"
         return cls(
             *row,
             first_day=first_day,
             last_day=last_day,
-            time_label="" if row.is_all_day else f"{start:%H:%M}",
+            time_label="" if row.is_all_day else f"{start.hour:02d}:{start.minute:02d}",
             end_time_label=end_label,
         )
 
