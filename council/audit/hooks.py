@@ -140,6 +140,8 @@ def _collect(session: Session) -> list[dict]:
 
 def record(session, obj, action: str, changes: dict) -> None:
     """Write an entry for a change the flush hook cannot see (a collection, a workflow step)."""
+    # current_user and friends are proxies: log the object they stand for.
+    obj = getattr(obj, "_get_current_object", lambda: obj)()
     session.execute(sa.insert(AuditEntry), [_entry(session, obj, action, changes)])
 
 
