@@ -121,6 +121,16 @@ def test_filters_by_block_category_and_agency(client, make_activity):
     assert (
         f'href="/activities/{kanto.id}"' in html and f'href="/activities/{joined.id}"' not in html
     )
+    make_activity(
+        block=None,
+        category="council",
+        kind="wg",
+        title="本府省WG",
+        start="2007-11-09 10:00",
+        visibility="public",
+    )
+    hq_only = _table(client.get("/calendar?date=2007-11-01&block=hq").get_data(as_text=True))
+    assert "本府省WG" in hq_only and "関東の説明会" not in hq_only
     html = client.get(f"/calendar?date=2007-11-01&agency={participant}").get_data(as_text=True)
     assert (
         f'href="/activities/{joined.id}"' in html and f'href="/activities/{kanto.id}"' not in html

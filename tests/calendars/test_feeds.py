@@ -147,6 +147,10 @@ def test_public_feed_filters_by_block_and_category(client, make_activity, day):
     assert set(events_by_uid(by_both.data)) == {briefing.uid}
     assert "関東" in str(parse(by_both.data)["X-WR-CALNAME"])
     assert kinki.uid in events_by_uid(client.get("/calendar.ics?block=kinki").data)
+    hq = make_activity(
+        block=None, category="council", kind="pt", start=day(4, "10:00"), visibility="public"
+    )
+    assert set(events_by_uid(client.get("/calendar.ics?block=hq").data)) == {hq.uid}
     assert client.get("/calendar.ics?block=atlantis").status_code == 404
     assert client.get("/calendar.ics?category=nope").status_code == 404
 
