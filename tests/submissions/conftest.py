@@ -3,22 +3,10 @@ fiscal year complete (approved minutes) or to submit it."""
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from council.activities.models import Minutes
 from council.directory.models import Block
 from council.extensions import db, utc_now
-
-
-@pytest.fixture(autouse=True)
-def _one_user_per_request(app):
-    """The app context outlives a test request, and Flask-Login caches the user in `g`:
-    forget it at the start of every request so that two clients act as two users."""
-
-    def forget_user():
-        g.pop("_login_user", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_user)
 
 
 @pytest.fixture
