@@ -1,6 +1,8 @@
 """The HTML calendar (month, week, list), the iCalendar feeds and the personal feed token."""
 
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -76,20 +78,45 @@ def _filters(form: CalendarFilterForm, choices: dict) -> tuple[dict, dict]:
     return args, ids
 
 
-def _span(view: str, anchor: date):
-    """(first day, last day, in-range test, previous anchor, next anchor, heading)."""
+@dataclass(frozen=True)
+class Span:
+    first: date  # the days shown
+    last: date
+    items_first: date  # the days whose items are looked up
+    items_last: date
+    previous: date  # where the navigation links lead
+    following: date
+    heading: str
+    in_range: Callable[[date], bool] | None = None
+
+
+def _span(view: str, anchor: date) -> Span:
+    """What a view shows around `anchor`. The month grid shows the whole weeks around the
+    month but the items of the month only: the neighbouring days complete the weeks (a
+    multi-day item still runs on into them)."""
     if view == "week":
         first = grid.week_start(anchor)
         last = first + timedelta(days=6)
         heading = f"{fiscal.format_date(first)}〜{fiscal.format_date(last)}"
-        return first, last, None, first - timedelta(days=7), first + timedelta(days=7), heading
+        return Span(
+            first, last, first, last, first - timedelta(days=7), last + timedelta(days=1), heading
+        )
     month_first, month_last = grid.month_bounds(anchor.year, anchor.month)
-    heading = f"{anchor.year}年{anchor.month}月"
     previous, following = grid.add_months(anchor, -1), grid.add_months(anchor, 1)
+    heading = f"{anchor.year}年{anchor.month}月"
     if view == "list":
-        return month_first, month_last, None, previous, following, heading
+        return Span(month_first, month_last, month_first, month_last, previous, following, heading)
     first, last = grid.month_grid_span(anchor.year, anchor.month)
-    return first, last, (lambda d: d.month == anchor.month), previous, following, heading
+    return Span(
+        first,
+        last,
+        month_first,
+        month_last,
+        previous,
+        following,
+        heading,
+        in_range=lambda d: d.month == anchor.month,
+    )
 
 
 @bp.route("/calendar")
@@ -102,9 +129,9 @@ def month():
     today = today_in_japan()
     anchor = _anchor(form, today)
     args, ids = _filters(form, choices)
-    first, last, in_range, previous, following, heading = _span(view, anchor)
-    items = queries.calendar_items(current_user, first, last, **ids)
-    days = grid.build_days(first, last, items, today=today, in_range=in_range)
+    span = _span(view, anchor)
+    items = queries.calendar_items(current_user, span.items_first, span.items_last, **ids)
+    days = grid.build_days(span.first, span.last, items, today=today, in_range=span.in_range)
     feed_args = {k: v for k, v in args.items() if k in ("block", "category")}
     return render_template(
         f"calendars/{view}.html",
@@ -112,7 +139,7 @@ def month():
         view=view,
         views=VIEWS,
         anchor=anchor,
-        heading=heading,
+        heading=span.heading,
         filter_text="・".join(form.selected_labels(args)),
         days=days,
         weeks=grid.weeks(days),
@@ -124,8 +151,8 @@ def month():
         weekday_names=grid.WEEKDAY_NAMES,
         args=args,
         nav={
-            "previous": url_for(".month", view=view, date=previous.isoformat(), **args),
-            "next": url_for(".month", view=view, date=following.isoformat(), **args),
+            "previous": url_for(".month", view=view, date=span.previous.isoformat(), **args),
+            "next": url_for(".month", view=view, date=span.following.isoformat(), **args),
             "today": url_for(".month", view=view, **args),
         },
         view_urls={v: url_for(".month", view=v, date=anchor.isoformat(), **args) for v in VIEWS},

@@ -40,6 +40,8 @@ def test_month_view_places_items_marks_holidays_and_links_to_activities(client, 
         status="cancelled",
     )
 
+    make_activity(title="翌月の会議", start="2007-12-01 10:00", visibility="public")
+
     response = client.get("/calendar?date=2007-11-01")
     html = response.get_data(as_text=True)
 
@@ -58,8 +60,12 @@ def test_month_view_places_items_marks_holidays_and_links_to_activities(client, 
     assert '<s class="cal-item__title">合同展示会</s>' in cancelled_cell
     assert "中止" in cancelled_cell
     assert f'href="/activities/{cancelled.id}"' in cancelled_cell
-    # The grid runs from the Sunday before the 1st to the Saturday after the 30th.
+    # The grid runs from the Sunday before the 1st to the Saturday after the 30th; those
+    # neighbouring days complete the weeks, and their items belong to their own month.
     assert 'data-date="2007-10-28"' in html and 'data-date="2007-12-01"' in html
+    assert "翌月の会議" not in _cell(html, "2007-12-01")
+    december = client.get("/calendar?date=2007-12-01").get_data(as_text=True)
+    assert "翌月の会議" in _cell(december, "2007-12-01")
 
 
 def test_today_is_highlighted_for_assistive_technology_too(client):
