@@ -33,6 +33,13 @@ class Submission(db.Model):
 
     audit_fields = ("state", "submitted_at", "returned_at", "return_reason")
 
+    def audit_label(self) -> str:
+        from council.fiscal import fiscal_year_label
+
+        block = self.block or sa.inspect(self).session.get(_block_model(), self.block_id)
+        kind = SUBMISSION_KINDS.get(self.kind, self.kind)
+        return f"{block.name if block else ''} {fiscal_year_label(self.fiscal_year)} {kind}"
+
     @property
     def state_label(self) -> str:
         return SUBMISSION_STATES.get(self.state, self.state)
@@ -59,3 +66,9 @@ class Snapshot(db.Model):
 
     submission: Mapped[Submission] = relationship(back_populates="snapshots")
     submitted_by = relationship("User")
+
+
+def _block_model():
+    from council.directory.models import Block
+
+    return Block
