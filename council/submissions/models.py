@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.extensions import UTCDateTime, db, utc_now
+from council.fiscal import fiscal_year_label
 
 SUBMISSION_KINDS = {"record": "実績", "plan": "計画"}
 SUBMISSION_STATES = {"none": "未提出", "submitted": "提出済", "returned": "差戻し"}
@@ -34,8 +35,6 @@ class Submission(db.Model):
     audit_fields = ("state", "submitted_at", "returned_at", "return_reason")
 
     def audit_label(self) -> str:
-        from council.fiscal import fiscal_year_label
-
         block = self.block or sa.inspect(self).session.get(_block_model(), self.block_id)
         kind = SUBMISSION_KINDS.get(self.kind, self.kind)
         return f"{block.name if block else ''} {fiscal_year_label(self.fiscal_year)} {kind}"
