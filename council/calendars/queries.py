@@ -55,23 +55,36 @@ class CalendarItem:
 
     @classmethod
     def from_row(cls, row) -> "CalendarItem":
-        start = fiscal.to_jst(row.starts_at)
+        (id_, title, status, starts_at, ends_at, is_all_day, venue, visibility) = row[:8]
+        start = starts_at.astimezone(fiscal.JST)
         first_day = start.date()
         last_day, end_label = first_day, ""
-        if row.ends_at is not None and row.ends_at > row.starts_at:
-            end = fiscal.to_jst(row.ends_at)
+        if ends_at is not None and ends_at > starts_at:
+            end = ends_at.astimezone(fiscal.JST)
             # A timed item that ends at midnight does not occupy the day that begins then.
-            if not row.is_all_day and end.time() == datetime.min.time():
+            if not is_all_day and not (end.hour or end.minute or end.second or end.microsecond):
                 end -= timedelta(microseconds=1)
-            last_day = max(first_day, end.date())
-            if not row.is_all_day and last_day == first_day:
+            end_day = end.date()
+            if end_day > first_day:
+                last_day = end_day
+            elif not is_all_day:
                 end_label = f"{end.hour:02d}:{end.minute:02d}"
         return cls(
-            *row,
-            first_day=first_day,
-            last_day=last_day,
-            time_label="" if row.is_all_day else f"{start.hour:02d}:{start.minute:02d}",
-            end_time_label=end_label,
+            id_,
+            title,
+            status,
+            starts_at,
+            ends_at,
+            is_all_day,
+            venue,
+            visibility,
+            row[8],
+            row[9],
+            row[10],
+            first_day,
+            last_day,
+            "" if is_all_day else f"{start.hour:02d}:{start.minute:02d}",
+            end_label,
         )
 
 

@@ -55,3 +55,26 @@ def day_items(day, activity_path: str) -> Markup:
         f"<li>{_link(placed.item, path, placed.is_continued, True)}</li>" for placed in day.items
     )
     return Markup(f'<ul class="calendar__items">{links}</ul>')
+
+
+def select_options(choices, current: str) -> Markup:
+    """The <option>s of a filter select (grouped by <optgroup> when `choices` is a mapping,
+    as WTForms takes them), `current` selected. Written here for the same reason as the
+    items: the agency list alone has some 120 entries."""
+
+    def options(pairs) -> str:
+        return "".join(
+            f'<option value="{escape(value)}"{" selected" if value == current else ""}>'
+            f"{escape(label)}</option>"
+            for value, label in pairs
+        )
+
+    if not isinstance(choices, dict):
+        return Markup(options(choices))
+    parts = []
+    for group, pairs in choices.items():
+        if group:
+            parts.append(f'<optgroup label="{escape(group)}">{options(pairs)}</optgroup>')
+        else:
+            parts.append(options(pairs))
+    return Markup("".join(parts))

@@ -148,6 +148,7 @@ def month():
         activity_path=f"{request.script_root}/activities/",
         item_link=render.item_link,
         day_items=render.day_items,
+        select_options=render.select_options,
         weekday_names=grid.WEEKDAY_NAMES,
         args=args,
         nav={
