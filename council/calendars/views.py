@@ -1,6 +1,7 @@
 """The HTML calendar (month, week, list), the iCalendar feeds and the personal feed token."""
 
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -119,9 +120,21 @@ def _span(view: str, anchor: date) -> Span:
     )
 
 
+def _filter_choices() -> dict:
+    """Blocks, categories and agencies for the filter form, kept by this app for a minute:
+    reference data that changes a few times a year, read on every calendar page. A new agency
+    reaches the menu within FILTER_CHOICES_SECONDS; the calendar itself is never cached."""
+    cache = current_app.extensions.setdefault("calendars.filter_choices", {})
+    now = time.monotonic()
+    if cache.get("until", 0.0) <= now:
+        cache["value"] = queries.filter_choices()
+        cache["until"] = now + current_app.config.get("FILTER_CHOICES_SECONDS", 60)
+    return cache["value"]
+
+
 @bp.route("/calendar")
 def month():
-    choices = queries.filter_choices()
+    choices = _filter_choices()
     form = CalendarFilterForm(formdata=request.args)
     form.set_choices(choices)
     status = 200 if form.validate() else 400

@@ -220,6 +220,7 @@ def test_calendar_query_count_does_not_grow_with_the_data(
         return counter["n"]
 
     make_activity(start="2007-11-20 10:00", visibility="public")
+    count()  # the first page also loads the filter choices, kept for a minute
     small = count()
     for n in range(30):
         make_activity(
@@ -228,7 +229,7 @@ def test_calendar_query_count_does_not_grow_with_the_data(
             visibility=("public", "members")[n % 2],
             organizers=["関東経済産業局"],
         )
-    assert count() == small
+    assert count() == small <= 5
 
 
 def test_grid_arithmetic():
