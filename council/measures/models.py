@@ -39,6 +39,10 @@ class MeasureBudget(db.Model):
 
     audit_fields = ("fiscal_year", "amount_million")
 
+    def audit_label(self) -> str:
+        measure = self.measure or sa.inspect(self).session.get(Measure, self.measure_id)
+        return f"{measure.name if measure else ''} 予算({self.fiscal_year}年度)"[:255]
+
 
 class PublishedTotal(db.Model):
     """The total of the coordinated measures as the annual report published it."""
