@@ -145,7 +145,7 @@ def calendar_items(
                 ),
             )
         )
-    return [CalendarItem.from_row(row) for row in _rows(query)]
+    return [CalendarItem.from_row(row) for row in _rows(query).all()]
 
 
 def filter_choices() -> dict:
