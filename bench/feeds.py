@@ -139,7 +139,7 @@ def _block(fn, n: int, counter: Counter) -> tuple[list[float], list[int]]:
     return times, counts
 
 
-def measure(requests: dict, repeat: int, counter: Counter, rounds: int = 3) -> dict:
+def measure(requests: dict, repeat: int, counter: Counter, rounds: int = 5) -> dict:
     """Median time and SQL statements of each request, and the median of the bare endpoint
     timed in a block right before it: a ratio then compares figures taken moments apart,
     which a shared, busy machine needs. The blocks come round `rounds` times."""
@@ -166,7 +166,7 @@ def measure(requests: dict, repeat: int, counter: Counter, rounds: int = 3) -> d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--activities", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=45)
+    parser.add_argument("--repeat", type=int, default=75)
     parser.add_argument("--database-url")
     parser.add_argument(
         "--keep", action="store_true", help="keep the SQLite file (its path is printed)"
