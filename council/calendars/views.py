@@ -230,6 +230,8 @@ def _feed(
 def _lookup_code(model, code: str | None, label: str):
     if not code:
         return None, None
+    if not (code.isascii() and code.isalnum()) or len(code) > 20:
+        abort(404)  # codes are short ASCII words; anything else (NUL included) names nothing
     row = db.session.execute(sa.select(model.id, model.name).where(model.code == code)).first()
     if row is None:
         abort(404, description=f"{label}「{code}」はありません。")

@@ -22,6 +22,7 @@ MAX_QUERY = 200
 MAX_TERMS = 8
 TRIGRAM = 3
 SPLIT = re.compile(r"\s+")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class SearchQueryError(ValueError):
@@ -34,6 +35,8 @@ def terms_of(query: str) -> list[str]:
     if len(query) > MAX_QUERY:
         raise SearchQueryError(f"検索語は{MAX_QUERY}文字以内で入力してください。")
     seen: list[str] = []
+    # Control characters (NUL included, which PostgreSQL refuses) separate terms like spaces.
+    query = CONTROL.sub(" ", query)
     for term in SPLIT.split(normalize(query).strip()):
         if term and term not in seen:
             seen.append(term)

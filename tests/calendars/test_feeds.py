@@ -153,6 +153,7 @@ def test_public_feed_filters_by_block_and_category(client, make_activity, day):
     assert set(events_by_uid(client.get("/calendar.ics?block=hq").data)) == {hq.uid}
     assert client.get("/calendar.ics?block=atlantis").status_code == 404
     assert client.get("/calendar.ics?category=nope").status_code == 404
+    assert client.get("/calendar.ics?block=kan%00to").status_code == 404
 
 
 def test_feed_responses_keep_the_url_out_of_indexes_and_referers(client, feed_url_of, make_user):

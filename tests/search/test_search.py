@@ -267,3 +267,8 @@ def test_results_link_to_the_activity_or_its_minutes(client, make_activity, make
 
     assert f'href="/activities/{activity.id}"' in html
     assert f'href="/activities/{activity.id}/minutes"' in html
+
+
+def test_control_characters_in_a_query_are_harmless(client, make_activity):
+    make_activity(title="地域の産学官連携推進会議", visibility="public")
+    assert _titles(client, "産学官\x00連携") == ["地域の産学官連携推進会議"]
