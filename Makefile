@@ -23,7 +23,7 @@ db: $(STAMP)
 
 run: db
 	@echo "Block Council: http://127.0.0.1:$(PORT)/"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
 
 demo: db
 	$(FLASK) demo

@@ -14,6 +14,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config())
     if config:
         app.config.update(config)
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from council import database, markdown, web
     from council.accounts import auth  # noqa: F401  (registers the user loader)

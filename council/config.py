@@ -43,6 +43,7 @@ def load_config(instance: Path = INSTANCE) -> dict:
         "FEED_WINDOW_DAYS_BACK": 365,
         "FEED_WINDOW_DAYS_AHEAD": 730,
         "PAGE_SIZE": 50,
+        "PROXY_FIX": os.environ.get("COUNCIL_PROXY_FIX") == "1",
     }
     if os.environ.get("DATABASE_URL", "").startswith("postgres://"):
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + os.environ[

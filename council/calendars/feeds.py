@@ -18,7 +18,6 @@ from council import fiscal, permissions
 from council.accounts.models import User, hash_token
 from council.activities.models import Activity, Category
 from council.calendars import ical
-from council.calendars import models as _indexes  # noqa: F401  (declares the index used here)
 from council.directory.models import Block, Membership
 from council.extensions import db
 

@@ -95,7 +95,7 @@ def _backfill(bind) -> None:
 def upgrade():
     bind = op.get_bind()
     # Feeds answer conditional requests from MAX(updated_at): one index probe (see
-    # council/calendars/models.py).
+    # Activity.__table_args__).
     with op.batch_alter_table("activities") as batch_op:
         batch_op.create_index("ix_activities_updated_at", ["updated_at"], unique=False)
     if bind.dialect.name == "postgresql":

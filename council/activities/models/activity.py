@@ -67,6 +67,8 @@ class Activity(db.Model):
             "ix_activities_report", "fiscal_year", "status", "block_id", "category_id", "deleted_at"
         ),
         sa.Index("ix_activities_starts_at", "starts_at"),
+        # Feeds answer conditional requests from MAX(updated_at): one index probe.
+        sa.Index("ix_activities_updated_at", "updated_at"),
         sa.CheckConstraint("participants IS NULL OR participants >= 0", name="participants"),
     )
 
