@@ -96,19 +96,24 @@ def edit_published(year: int):
     total = queries.published_total(year)
     form = forms.PublishedTotalForm(obj=total)
     if form.validate_on_submit():
-        services.set_published_total(
-            year,
-            actor=current_user,
-            ministries_count=form.ministries_count.data,
-            measures_count=form.measures_count.data,
-            amount_million=form.amount_million.data,
-            reason=form.reason.data or "",
-        )
+        _save_published_total(year, form)
         db.session.commit()
         flash(f"{fiscal.fiscal_year_label(year)}の公表合計額を保存しました。", "success")
         return redirect(url_for("measures.index"))
     status = 400 if form.is_submitted() else 200
     return render_template("measures/published.html", form=form, year=year, total=total), status
+
+
+def _save_published_total(year: int, form) -> None:
+    """Both published-total forms (new year, correction) write through the same service call."""
+    services.set_published_total(
+        year,
+        actor=current_user,
+        ministries_count=form.ministries_count.data,
+        measures_count=form.measures_count.data,
+        amount_million=form.amount_million.data,
+        reason=form.reason.data or "",
+    )
 
 
 @bp.route("/published/new", methods=["GET", "POST"])
@@ -124,14 +129,7 @@ def new_published():
                 f"{fiscal.fiscal_year_label(year)}の公表合計額は既にあります。一覧の「修正」から変更してください。"
             )
         else:
-            services.set_published_total(
-                year,
-                actor=current_user,
-                ministries_count=form.ministries_count.data,
-                measures_count=form.measures_count.data,
-                amount_million=form.amount_million.data,
-                reason=form.reason.data or "",
-            )
+            _save_published_total(year, form)
             db.session.commit()
             flash(f"{fiscal.fiscal_year_label(year)}の公表合計額を登録しました。", "success")
             return redirect(url_for("measures.index"))
