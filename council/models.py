@@ -14,6 +14,7 @@ from council.activities.models import (
 from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+from council.reference.models import ClusterRegion, Prefecture, ResearchField
 from council.search.models import SearchDocument
 from council.submissions.models import Snapshot, Submission
 
@@ -27,6 +28,7 @@ __all__ = [
     "AuditEntry",
     "Block",
     "Category",
+    "ClusterRegion",
     "Contact",
     "LoginAttempt",
     "Measure",
@@ -36,7 +38,9 @@ __all__ = [
     "MinutesResponse",
     "MinutesRevision",
     "Ministry",
+    "Prefecture",
     "PublishedTotal",
+    "ResearchField",
     "SearchDocument",
     "SlotFigure",
     "Snapshot",

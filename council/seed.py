@@ -13,6 +13,7 @@ from council.activities.models import Category
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.extensions import db
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+from council.reference.seed import seed_reference_lists
 
 FIRST_FY = 2005
 
@@ -125,5 +126,6 @@ def seed_measures() -> None:
 
 def seed_all() -> None:
     seed_reference()
+    seed_reference_lists()
     seed_directory()
     seed_measures()
