@@ -49,7 +49,7 @@ def _directory() -> tuple[Directory, dict, dict, dict, dict]:
     agencies: dict[str, Agency] = {}
     for block_id, is_secretariat, agency in rows:
         code = code_of[block_id]
-        members[code].append((agency.name, agency.kind, agency.ministry.name))
+        members[code].append((agency.name, agency.kind, agency.group_label))
         agencies[agency.name] = agency
         if is_secretariat:
             secretariat[code] = agency.name

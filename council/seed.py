@@ -13,6 +13,7 @@ from council.activities.models import Category
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.extensions import db
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+from council.reference.models import Prefecture
 from council.reference.seed import seed_reference_lists
 
 FIRST_FY = 2005
@@ -62,18 +63,24 @@ def seed_reference() -> None:
 
 
 def seed_directory() -> None:
+    data = load_json("directory.json")
     blocks = {b.code: b for b in db.session.scalars(sa.select(Block))}
     ministries = {m.name: m for m in db.session.scalars(sa.select(Ministry))}
+    prefectures = {p.code: p.id for p in db.session.scalars(sa.select(Prefecture))}
+    city_prefectures = data["city_prefectures"]
     existing = set(db.session.scalars(sa.select(Agency.name)))
-    for row in load_json("directory.json")["agencies"]:
+    _fill_prefectures(city_prefectures, prefectures)
+    for row in data["agencies"]:
         # Only the first load creates an agency; later edits by secretariats are kept.
         if row["name"] in existing:
             continue
+        city = row.get("city", "")
         agency = Agency(
             name=row["name"],
             kind=row["kind"],
-            ministry=ministries[row["ministry"]],
-            city=row.get("city", ""),
+            ministry=ministries[row["ministry"]] if row.get("ministry") else None,
+            prefecture_id=prefectures.get(city_prefectures.get(city, "")),
+            city=city,
         )
         for contact in row.get("contacts", []):
             agency.contacts.append(Contact(**contact))
@@ -86,6 +93,15 @@ def seed_directory() -> None:
             )
         db.session.add(agency)
     db.session.flush()
+
+
+def _fill_prefectures(city_prefectures: dict[str, str], prefectures: dict[str, int]) -> None:
+    """Give a prefecture to the organisations that have none yet, from their city (rows that
+    predate prefectures, or were created before the reference lists were loaded)."""
+    for agency in db.session.scalars(sa.select(Agency).where(Agency.prefecture_id.is_(None))):
+        pref_id = prefectures.get(city_prefectures.get(agency.city, ""))
+        if pref_id is not None:
+            agency.prefecture_id = pref_id
 
 
 def seed_measures() -> None:

@@ -148,9 +148,9 @@ def agency_choices(block_id: int | None, *, everything: bool, keep=()) -> list[A
     every agency for admin/hq; agencies already on the activity stay selectable."""
     query = (
         sa.select(Agency)
-        .join(Ministry, Ministry.id == Agency.ministry_id)
+        .outerjoin(Ministry, Ministry.id == Agency.ministry_id)
         .options(selectinload(Agency.ministry))
-        .order_by(Ministry.sort_order, Agency.kind, Agency.name)
+        .order_by(Ministry.sort_order.is_(None), Ministry.sort_order, Agency.kind, Agency.name)
     )
     keep_ids = {a.id for a in keep}
     if not everything:
@@ -218,9 +218,9 @@ def attendance_roster(activity: Activity) -> list[Agency]:
     return list(
         db.session.scalars(
             sa.select(Agency)
-            .join(Ministry, Ministry.id == Agency.ministry_id)
+            .outerjoin(Ministry, Ministry.id == Agency.ministry_id)
             .where(condition)
-            .order_by(Ministry.sort_order, Agency.kind, Agency.name)
+            .order_by(Ministry.sort_order.is_(None), Ministry.sort_order, Agency.kind, Agency.name)
         )
     )
 

@@ -192,7 +192,7 @@ def _render_form(form, *, activity=None, duplicate_of=None, status=200, conflict
         conflict=conflict,
         conflict_message=CONFLICT_MESSAGE if conflict is not None else None,
         categories=queries.list_categories(),
-        agency_groups={a.id: a.ministry.name for a in form.agency_map.values()},
+        agency_groups={a.id: a.group_label for a in form.agency_map.values()},
         measure_groups={m.id: m.ministry.name for m in form.measure_map.values()},
         fixed_block=None
         if "block" in form or form.fixed_block_id is None

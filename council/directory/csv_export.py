@@ -70,7 +70,7 @@ def export_directory(block: Block | None = None) -> str:
     query = (
         sa.select(Membership)
         .join(Agency, Agency.id == Membership.agency_id)
-        .join(Ministry, Ministry.id == Agency.ministry_id)
+        .outerjoin(Ministry, Ministry.id == Agency.ministry_id)
         .join(Block, Block.id == Membership.block_id)
         .options(
             selectinload(Membership.agency).selectinload(Agency.contacts),
@@ -80,6 +80,7 @@ def export_directory(block: Block | None = None) -> str:
         .order_by(
             Block.sort_order,
             Membership.is_secretariat.desc(),
+            Ministry.sort_order.is_(None),
             Ministry.sort_order,
             Agency.kind,
             Agency.name,
@@ -109,7 +110,7 @@ def _write_agency(writer, agency: Agency, membership: Membership | None) -> None
     head = [
         membership.block.code if membership else "",
         agency.name,
-        agency.ministry.name,
+        agency.ministry.name if agency.ministry else "",
         agency.kind,
         agency.city,
         membership.first_fy if membership else "",

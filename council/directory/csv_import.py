@@ -23,7 +23,7 @@ from council.directory.csv_export import (
     MAX_LENGTH,
     REQUIRED,
 )
-from council.directory.models import AGENCY_KINDS, Agency, Block, Ministry
+from council.directory.models import AGENCY_KINDS, MINISTRY_KINDS, Agency, Block, Ministry
 from council.extensions import db
 
 MAX_ROWS = 10_000
@@ -188,21 +188,20 @@ class _Reader:
             self.problem(line, "block", "ブロックを入力してください。")
         if not values["agency"]:
             self.problem(line, "agency", "機関名を入力してください。")
-        ministry = self.ministries.get(values["ministry"])
-        if ministry is None:
-            message = (
-                f"府省「{values['ministry']}」はありません。"
-                if values["ministry"]
-                else "府省を入力してください。"
-            )
-            self.problem(line, "ministry", message)
         kind = KIND_WORDS.get(values["kind"])
         if kind is None:
             self.problem(
                 line,
                 "kind",
-                "種別は branch / iaa / other(または地方支分部局 / 独立行政法人 / その他)で入力してください。",
+                "種別は "
+                + " / ".join(AGENCY_KINDS.values())
+                + "(またはそのコード)で入力してください。",
             )
+        ministry = self.ministries.get(values["ministry"])
+        if values["ministry"] and ministry is None:
+            self.problem(line, "ministry", f"府省「{values['ministry']}」はありません。")
+        elif ministry is None and kind in MINISTRY_KINDS:
+            self.problem(line, "ministry", "この種別の機関には府省を入力してください。")
         first_fy = last_fy = None
         if block is not None or values["block"]:
             first_fy = self._year(line, "first_fy", values["first_fy"], required=True)
@@ -414,7 +413,8 @@ def _check_against_directory(rows: list[Row], reader: _Reader, actor) -> None:
 
 
 def _changes_agency(row: Row, agency: Agency) -> bool:
-    if (row.ministry.id, row.kind) != (agency.ministry_id, agency.kind):
+    ministry_id = row.ministry.id if row.ministry is not None else None
+    if (ministry_id, row.kind) != (agency.ministry_id, agency.kind):
         return True
     if "city" in row.present and row.city != agency.city:
         return True

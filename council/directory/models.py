@@ -1,17 +1,31 @@
 """Blocks, ministries, member agencies, their block memberships and contacts."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from council.extensions import UTCDateTime, db, utc_now
 
+if TYPE_CHECKING:
+    from council.reference.models import Prefecture
+
+# Every body the product knows is one organisation (an Agency row): a member agency of a
+# council, a company, a university … . The kind says what it is.
 AGENCY_KINDS = {
-    "branch": "地方支分部局",
+    "branch": "国の地方支分部局",
     "iaa": "独立行政法人",
-    "other": "その他(自治体・大学等)",
+    "prefecture": "都道府県",
+    "municipality": "市町村",
+    "university": "大学・高専",
+    "public_lab": "公設試",
+    "support": "産業支援機関",
+    "company": "企業",
+    "other": "その他",
 }
+# Only these kinds belong to a ministry (a branch office, an independent administrative agency).
+MINISTRY_KINDS = frozenset({"branch", "iaa"})
 
 
 class Block(db.Model):
@@ -40,17 +54,24 @@ class Ministry(db.Model):
 
 class Agency(db.Model):
     __tablename__ = "agencies"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "kind NOT IN ('branch', 'iaa') OR ministry_id IS NOT NULL", name="ministry_for_kind"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100), unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(10))
-    ministry_id: Mapped[int] = mapped_column(sa.ForeignKey("ministries.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    ministry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ministries.id"), index=True)
+    prefecture_id: Mapped[int | None] = mapped_column(sa.ForeignKey("prefectures.id"), index=True)
     city: Mapped[str] = mapped_column(sa.String(40), default="")
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 
-    ministry: Mapped[Ministry] = relationship()
+    ministry: Mapped[Ministry | None] = relationship()
+    prefecture: Mapped["Prefecture | None"] = relationship()
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="agency", cascade="all, delete-orphan"
     )
@@ -58,11 +79,20 @@ class Agency(db.Model):
         back_populates="agency", cascade="all, delete-orphan", order_by="Contact.id"
     )
 
-    audit_fields = ("name", "kind", "ministry_id", "city", "is_active")
+    audit_fields = ("name", "kind", "ministry_id", "prefecture_id", "city", "is_active")
 
     @property
     def kind_label(self) -> str:
         return AGENCY_KINDS.get(self.kind, self.kind)
+
+    @property
+    def needs_ministry(self) -> bool:
+        return self.kind in MINISTRY_KINDS
+
+    @property
+    def group_label(self) -> str:
+        """The heading an organisation is listed under: its ministry, or else its kind."""
+        return self.ministry.name if self.ministry is not None else self.kind_label
 
     def block_ids(self, fiscal_year: int | None = None) -> set[int]:
         """Blocks this agency is a member of (in a given fiscal year, or at all currently)."""

@@ -20,10 +20,16 @@ def list_block_agencies(block: Block, fiscal_year: int) -> list[tuple[Agency, Me
     rows = db.session.execute(
         sa.select(Agency, Membership)
         .join(Membership, Membership.agency_id == Agency.id)
-        .join(Ministry, Ministry.id == Agency.ministry_id)
+        .outerjoin(Ministry, Ministry.id == Agency.ministry_id)
         .where(membership_clause(block.id, fiscal_year))
         .options(selectinload(Agency.contacts), selectinload(Agency.memberships))
-        .order_by(Membership.is_secretariat.desc(), Ministry.sort_order, Agency.kind, Agency.name)
+        .order_by(
+            Membership.is_secretariat.desc(),
+            Ministry.sort_order.is_(None),
+            Ministry.sort_order,
+            Agency.kind,
+            Agency.name,
+        )
     ).all()
     return [(agency, membership) for agency, membership in rows]
 

@@ -187,16 +187,17 @@ def import_directory(rows: list[Row]) -> ImportResult:
     for name in names:
         agency_rows = [r for r in rows if r.agency == name]
         head = agency_rows[0]
+        ministry_id = head.ministry.id if head.ministry is not None else None
         agency = existing.get(name)
         if agency is None:
             agency = Agency(
-                name=name, kind=head.kind, ministry_id=head.ministry.id, city=head.city or ""
+                name=name, kind=head.kind, ministry_id=ministry_id, city=head.city or ""
             )
             db.session.add(agency)
             result.agencies_created += 1
         else:
             changed = False
-            for attr, value in (("kind", head.kind), ("ministry_id", head.ministry.id)):
+            for attr, value in (("kind", head.kind), ("ministry_id", ministry_id)):
                 if getattr(agency, attr) != value:
                     setattr(agency, attr, value)
                     changed = True
