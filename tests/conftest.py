@@ -23,7 +23,7 @@ CSRF_RAW = "test-csrf-raw-token"
 
 
 def _base_config(tmp: Path, uri: str) -> dict:
-    return {
+    config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": uri,
@@ -32,6 +32,12 @@ def _base_config(tmp: Path, uri: str) -> dict:
         # Durability is tested by the product config; the suite need not fsync every commit.
         "SQLITE_SYNCHRONOUS": "OFF",
     }
+    if uri.startswith("postgresql"):
+        # The same for PostgreSQL, per connection (the server's settings stay as they are).
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"options": "-c synchronous_commit=off"}
+        }
+    return config
 
 
 def _migrate(app) -> None:
@@ -54,8 +60,9 @@ def _schema(tmp_path_factory):
         _migrate(app)
         with app.app_context():
             tables = [t.name for t in db.metadata.sorted_tables]
+            seed_rows = _pg_seed_rows(tables)
             db.engine.dispose()
-        return {"kind": "pg", "tables": tables}
+        return {"kind": "pg", "tables": tables, "seed_rows": seed_rows}
     template = tmp / "template.db"
     app = create_app(_base_config(tmp, f"sqlite:///{template}"))
     _migrate(app)
@@ -80,6 +87,42 @@ def _schema(tmp_path_factory):
             )
         db.engine.dispose()
     return {"kind": "sqlite", "template": template, "seeded_template": seeded_template}
+
+
+def _pg_seed_rows(tables: list[str]) -> list[tuple[sa.Table, list[dict]]]:
+    """The rows that `flask seed` writes, read back once per session: each PostgreSQL test
+    that needs the reference data gets them with one INSERT per table instead of re-running
+    the seed (thousands of round trips). Its audit rows, as on SQLite, are no test's story."""
+    from council.seed import seed_all
+
+    seed_all()
+    db.session.commit()
+    rows = []
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            if table.name == "audit_entries":
+                continue
+            found = [dict(r._mapping) for r in conn.execute(sa.select(table))]
+            if found:
+                rows.append((table, found))
+        names = ", ".join(f'"{t}"' for t in tables)
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.commit()
+    return rows
+
+
+def _pg_restore_seed(seed_rows) -> None:
+    with db.engine.begin() as conn:
+        for table, rows in seed_rows:
+            conn.execute(table.insert(), rows)
+        for table, _rows in seed_rows:
+            if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
+                conn.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                        f'MAX(id)) FROM "{table.name}"'
+                    )
+                )
 
 
 class CouncilClient(FlaskClient):
@@ -138,19 +181,13 @@ def client(app):
 
 
 @pytest.fixture
-def seeded(app):
+def seeded(app, _schema):
     """The reference data of `flask seed`: blocks, ministries, categories, directory, measures.
-    On SQLite the app fixture already copied a database seeded once per session."""
-    if _schema_kind(app) == "pg":
-        from council.seed import seed_all
-
-        seed_all()
-        db.session.commit()
+    On SQLite the app fixture already copied a database seeded once per session; on
+    PostgreSQL the rows of one seed run are inserted again."""
+    if _schema["kind"] == "pg":
+        _pg_restore_seed(_schema["seed_rows"])
     return app
-
-
-def _schema_kind(app) -> str:
-    return "pg" if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") else "sqlite"
 
 
 @pytest.fixture
