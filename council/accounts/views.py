@@ -1,6 +1,7 @@
 """Login, logout, the profile page with its API tokens, password change, user management."""
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import (
@@ -45,9 +46,20 @@ LOCKED_MESSAGE = (
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    """A path on this host, rebuilt from its parsed parts, or the home page. Any whitespace or
+    control character refuses the target: browsers drop tabs and newlines before resolving,
+    so `/<TAB>/evil.example` would become `//evil.example`, and a newline cannot go in a header."""
+    home = url_for("home.index")
+    if not target or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return home
+    if "\\" in target:
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return home
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 @bp.route("/login", methods=["GET", "POST"])
