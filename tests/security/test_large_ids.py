@@ -19,7 +19,7 @@ def _url(rule, ints, value):
     values = {name: (value if name in ints else fill.get(name, "x")) for name in rule.arguments}
     # Build by hand: url_for would refuse the out-of-range value we mean to send.
     path = rule.rule
-    for name, conv in rule._converters.items():
+    for name in rule._converters:
         text = str(values[name])
         path = path.replace(f"<int:{name}>", text).replace(f"<{name}>", text)
         if name == "kind":
