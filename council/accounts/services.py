@@ -5,7 +5,12 @@ import secrets
 import sqlalchemy as sa
 
 from council.accounts.models import ROLES, ApiToken, User, UserSession, hash_token
-from council.accounts.passwords import hash_password, needs_rehash, verify_password
+from council.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_dummy,
+    verify_password,
+)
 from council.audit.hooks import record
 from council.extensions import db, utc_now
 
@@ -71,6 +76,19 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None. Exactly one hash is verified
+    whatever the case (unknown e-mail, inactive account, wrong password), so that an attempt
+    takes the same time either way."""
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        verify_dummy(password)
+        return None
+    if not check_password(user, password) or not user.is_active:
+        return None
     return user
 
 

@@ -77,12 +77,8 @@ def login():
             log.warning("login refused (throttled) for %s from %s", email, ip)
             form.password.errors.append(LOCKED_MESSAGE)
             return render_template("accounts/login.html", form=form), 429
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        if (
-            user is not None
-            and user.is_active
-            and services.check_password(user, form.password.data)
-        ):
+        user = services.authenticate(email, form.password.data)
+        if user is not None:
             throttle.record_attempt(email, ip, success=True)
             auth.login(user)
             db.session.commit()
