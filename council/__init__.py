@@ -65,6 +65,11 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(bp)
 
+    from council.activities.attachments import remove_stale_temporaries
+
+    # Uploads cut short by a crash leave temporaries that nothing else would ever remove.
+    remove_stale_temporaries(app.config["UPLOAD_FOLDER"])
+
     from council import cli
     from council.accounts import cli as accounts_cli
 
