@@ -271,6 +271,11 @@ def can_manage_user(user, target) -> bool:
     return any(m.block_id == user.block_id and m.last_fy is None for m in target.agency.memberships)
 
 
+def can_unlock_logins(user) -> bool:
+    """Administrators see the accounts waiting after repeated login failures, and unlock them."""
+    return _role(user) == "admin"
+
+
 @sql_clause
 def manageable_users_clause(user):
     """SQL condition on User for the accounts this user manages (see can_manage_user)."""

@@ -101,6 +101,12 @@ def check_password(user: User, password: str) -> bool:
     return True
 
 
+def unlock_login(user: User) -> None:
+    """Lift the login waits of this account: failures before now no longer count."""
+    user.login_unlocked_at = utc_now()
+    db.session.flush()
+
+
 def start_session(user: User, *, ip: str = "", user_agent: str = "") -> str:
     """Open a server-side session row; returns the secret that the cookie carries."""
     secret = secrets.token_urlsafe(32)

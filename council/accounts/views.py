@@ -39,11 +39,6 @@ from council.extensions import db
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
 
-LOCKED_MESSAGE = (
-    "ログインに続けて失敗したため、しばらくログインできません。15分ほど待ってから、"
-    "もう一度お試しください。"
-)
-
 
 def _safe_next(target: str | None) -> str:
     """A path on this host, rebuilt from its parsed parts, or the home page. Any whitespace or
@@ -71,12 +66,17 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         ip = request.remote_addr or ""
-        if throttle.is_locked(email, ip):
+        wait = throttle.check(email, ip)
+        if wait is not None:
             throttle.record_attempt(email, ip, success=False, refused=True)
             db.session.commit()
-            log.warning("login refused (throttled) for %s from %s", email, ip)
-            form.password.errors.append(LOCKED_MESSAGE)
-            return render_template("accounts/login.html", form=form), 429
+            log.warning("login refused (%s lock) for %s from %s", wait.scope, email, ip)
+            form.password.errors.append(wait.message)
+            return (
+                render_template("accounts/login.html", form=form),
+                429,
+                {"Retry-After": str(wait.seconds_left)},
+            )
         user = services.authenticate(email, form.password.data)
         if user is not None:
             throttle.record_attempt(email, ip, success=True)
@@ -249,6 +249,7 @@ def users():
     ).all()
     return render_template(
         "accounts/users.html",
+        locked=throttle.locked_accounts() if permissions.can_unlock_logins(current_user) else [],
         users=rows,
         total=total,
         page=page,
@@ -256,6 +257,18 @@ def users():
         filters={"q": q, "role": role, "state": state},
         roles=ROLES,
     )
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@login_required
+def unlock_login(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not permissions.can_unlock_logins(current_user):
+        abort(403)
+    services.unlock_login(user)
+    db.session.commit()
+    flash(f"{user.name}さんのログインのロックを解除しました。", "success")
+    return redirect(url_for("accounts.users"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
