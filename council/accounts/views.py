@@ -66,6 +66,8 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         ip = request.remote_addr or ""
+        # Check and record atomically: concurrent attempts must not all pass one check.
+        throttle.serialize(email)
         wait = throttle.check(email, ip)
         if wait is not None:
             throttle.record_attempt(email, ip, success=False, refused=True)
