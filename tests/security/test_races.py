@@ -2,6 +2,7 @@
 serialises every write transaction, so these skip there): requests released together by a
 barrier from several threads, each with its own client, session and connection."""
 
+import re
 import threading
 import time
 
@@ -149,3 +150,22 @@ def test_concurrent_submissions_never_share_a_number(app, make_user, make_activi
     numbers = db.session.scalars(sa.select(Snapshot.number)).all()
     assert len(numbers) == codes.count(302)
     assert sorted(numbers) == list(range(1, len(numbers) + 1))
+
+
+def test_one_submit_form_sent_four_times_at_once_freezes_one_snapshot(
+    app, make_user, make_activity
+):
+    from council.extensions import db
+    from council.submissions.models import Snapshot
+
+    clients = _signed_in(app, _kanto_ready(make_user, make_activity))
+    html = clients[0].get("/submissions/2007/kanto").get_data(as_text=True)
+    match = re.search(r'name="record-once"[^>]*value="([^"]+)"', html)
+    token = match.group(1) if match else "0" * 32
+    responses = race(
+        clients,
+        lambda c, i: c.post("/submissions/2007/kanto/record/submit", data={"record-once": token}),
+    )
+    assert [r.status_code for r in responses] == [302] * 4
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Snapshot.number)).all() == [1]
