@@ -1,5 +1,7 @@
 """The audit log: read-only pages. No route here or anywhere edits or deletes an entry."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -43,9 +45,23 @@ class AuditFilterForm(FlaskForm):
         render_kw={"type": "date"},
     )
 
+    def validate_date_from(self, field):
+        _in_range(field)
+
     def validate_date_to(self, field):
+        _in_range(field)
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("終了日は開始日以降の日付を指定してください。")
+
+
+# Dates at the ends of the calendar (0001-01-01, 9999-12-31) overflow once moved to UTC or a
+# day on; nothing in the log is that old or that far ahead.
+DATE_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+
+
+def _in_range(field) -> None:
+    if field.data and not DATE_RANGE[0] <= field.data <= DATE_RANGE[1]:
+        raise ValidationError("日付は1900年から2999年までの範囲で指定してください。")
 
 
 def _date_error_in_japanese(form: AuditFilterForm) -> None:
