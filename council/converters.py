@@ -19,3 +19,18 @@ class BoundedIntConverter(IntegerConverter):
 def register(app) -> None:
     """Before any blueprint: rules pick their converter class when they are added."""
     app.url_map.converters["int"] = BoundedIntConverter
+
+
+def page_arg(args, name: str = "page") -> int:
+    """A page number from the query string: 1 when missing or not a number, and never past
+    what an OFFSET can hold."""
+    return min(max(args.get(name, 1, type=int), 1), MAX_ID)
+
+
+def id_arg(args, name: str) -> int | None:
+    """An id from the query string, or None. An id no row can have (beyond MAX_ID) becomes 0,
+    which matches nothing, instead of overflowing the driver."""
+    value = args.get(name, type=int)
+    if value is not None and not -MAX_ID <= value <= MAX_ID:
+        return 0
+    return value

@@ -33,6 +33,7 @@ from council.accounts.models import ROLES, ApiToken, User
 from council.accounts.passwords import hash_password
 from council.audit.hooks import set_reason
 from council.audit.queries import history_for
+from council.converters import page_arg
 from council.directory.models import Agency, Block, Membership, Ministry
 from council.extensions import db
 
@@ -230,7 +231,7 @@ def users():
     q = CONTROL_CHARS.sub("", request.args.get("q") or "").strip()[:100]
     role = request.args.get("role") or ""
     state = request.args.get("state") or "active"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg(request.args)
     per_page = current_app.config["PAGE_SIZE"]
     query = sa.select(User).where(permissions.manageable_users_clause(current_user))
     if q:

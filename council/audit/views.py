@@ -12,6 +12,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from council import permissions
 from council.accounts.forms import ChoiceField, plain_text
 from council.audit import labels, queries
+from council.converters import id_arg, page_arg
 from council.directory.models import Block
 from council.extensions import db
 
@@ -123,13 +124,13 @@ def index():
     form.object_type.choices = [("", "すべて")] + list(labels.OBJECT_TYPES.items())
     form.block.choices = [("", "すべて")] + [(b.code, b.name) for b in blocks]
     entries, total, status = [], 0, 200
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg(request.args)
     per_page = current_app.config["PAGE_SIZE"]
     if form.validate():
         block = next((b for b in blocks if b.code == form.block.data), None)
         filters = queries.AuditFilters(
             object_type=form.object_type.data or None,
-            object_id=request.args.get("object_id", type=int),
+            object_id=id_arg(request.args, "object_id"),
             block_id=block.id if block else None,
             actor=(form.actor.data or "").strip() or None,
             date_from=form.date_from.data,

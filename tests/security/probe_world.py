@@ -50,12 +50,20 @@ def fill(rule, value_for_int, value_for_str="kanto"):
             path = path.replace(f"<any(record, plan):{name}>", text)
             continue
         if conv.regex == r"\d+":
-            path = path.replace(f"<int:{name}>", str(value_for_int))
+            value = value_for_int(name) if callable(value_for_int) else value_for_int
+            path = path.replace(f"<int:{name}>", str(value))
         elif cls == "PathConverter":
             path = path.replace(f"<path:{name}>", value_for_str)
         else:
             path = path.replace(f"<{name}>", value_for_str)
     return path
+
+
+def real_ids(world):
+    """For each URL argument, a value that names something real: the meeting, FY2007, the
+    first version, and the first row of the reference data."""
+    named = {"activity_id": world["meeting"].id, "year": 2007, "first": 2005, "last": 2007}
+    return lambda name: named.get(name, 1)
 
 
 def fingerprint() -> str:
