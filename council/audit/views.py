@@ -23,8 +23,8 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    object_type = ChoiceField("対象の種類", validate_choice=False)
-    block = ChoiceField("ブロック", validate_choice=False)
+    object_type = ChoiceField("対象の種類", validate_choice=False, validators=[plain_text])
+    block = ChoiceField("ブロック", validate_choice=False, validators=[plain_text])
     actor = StringField(
         "操作者(メールアドレスの一部)",
         validators=[
