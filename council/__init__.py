@@ -19,10 +19,11 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from council import database, markdown, web
+    from council import converters, database, markdown, web
     from council.accounts import auth  # noqa: F401  (registers the user loader)
     from council.extensions import csrf, db, login_manager, migrate
 
+    converters.register(app)
     db.init_app(app)
     migrate.init_app(
         app, db, directory=str(ROOT / "migrations"), compare_type=True, render_as_batch=True
@@ -63,6 +64,11 @@ def create_app(config: dict | None = None) -> Flask:
         submissions_bp,
     ):
         app.register_blueprint(bp)
+
+    from council.activities.attachments import remove_stale_temporaries
+
+    # Uploads cut short by a crash leave temporaries that nothing else would ever remove.
+    remove_stale_temporaries(app.config["UPLOAD_FOLDER"])
 
     from council import cli
     from council.accounts import cli as accounts_cli

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
+from council.activities.attachments import TEMP_PREFIX, remove_stale_temporaries
+
 
 class BackupError(Exception):
     """The backup could not be made; nothing was left at the target path."""
@@ -119,7 +121,11 @@ def make_backup(url: URL, upload_folder: str | Path, path: str | Path) -> Backup
         _fsync_file(partial)
         source = Path(upload_folder)
         if source.is_dir():
-            shutil.copytree(source, partial_uploads)
+            remove_stale_temporaries(source)
+            # An upload in flight is not a stored file yet: its row is not in the copy either.
+            shutil.copytree(
+                source, partial_uploads, ignore=shutil.ignore_patterns(f"{TEMP_PREFIX}*")
+            )
         else:
             partial_uploads.mkdir()
         files = [p for p in partial_uploads.rglob("*") if p.is_file()]

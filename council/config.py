@@ -40,6 +40,8 @@ def load_config(instance: Path = INSTANCE) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+        "LOGIN_ACCOUNT_MAX_FAILURES": 20,
+        "LOGIN_ACCOUNT_WINDOW_MINUTES": 60,
         "FEED_WINDOW_DAYS_BACK": 365,
         "FEED_WINDOW_DAYS_AHEAD": 730,
         "PAGE_SIZE": 50,

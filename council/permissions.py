@@ -7,8 +7,6 @@ users are Flask-Login's AnonymousUserMixin: `is_authenticated` is False and they
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import abort
-from flask_login import current_user
 
 from council.activities.models import (
     Activity,
@@ -49,28 +47,26 @@ def member_block_ids(user) -> frozenset[int]:
     return cached
 
 
-def role_required(*roles):
-    """Route decorator: only these roles may call the URL at all (anonymous → login)."""
+def sql_clause(build):
+    """Marks a function that returns a SQL condition for `.where()`, and checks that it does:
+    `select(...).where(None)` filters nothing, so a branch that forgot its clause would show
+    every row. Anything that is not a SQL expression raises instead."""
 
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                from council.extensions import login_manager
+    @wraps(build)
+    def checked(*args, **kwargs):
+        clause = build(*args, **kwargs)
+        if not isinstance(clause, sa.ColumnElement):
+            raise TypeError(f"{build.__name__} returned {clause!r}, not a SQL condition")
+        return clause
 
-                return login_manager.unauthorized()
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    checked.is_checked_clause = True
+    return checked
 
 
 # --- activities ----------------------------------------------------------------------------
 
 
+@sql_clause
 def visible_activities_clause(user):
     """SQL condition on Activity for the rows this user may see (soft-deleted never)."""
     alive = Activity.deleted_at.is_(None)
@@ -140,9 +136,8 @@ def can_edit_activity(user, activity: Activity) -> bool:
 
 
 def can_record_attendance(user, activity: Activity, agency_id: int) -> bool:
-    """The secretariat records anyone's attendance; a member only its own agency's RSVP."""
-    if can_edit_activity(user, activity):
-        return True
+    """A member records its own agency's attendance (RSVP) on a meeting it may see. The
+    secretariat records everyone's through the attendance page, which asks can_edit_activity."""
     return (
         _role(user) == "member"
         and user.agency_id == agency_id
@@ -276,6 +271,12 @@ def can_manage_user(user, target) -> bool:
     return any(m.block_id == user.block_id and m.last_fy is None for m in target.agency.memberships)
 
 
+def can_unlock_logins(user) -> bool:
+    """Administrators see the accounts waiting after repeated login failures, and unlock them."""
+    return _role(user) == "admin"
+
+
+@sql_clause
 def manageable_users_clause(user):
     """SQL condition on User for the accounts this user manages (see can_manage_user)."""
     from council.accounts.models import User
@@ -310,6 +311,7 @@ def can_view_audit(user) -> bool:
     return _role(user) in ("admin", "hq", "secretariat")
 
 
+@sql_clause
 def visible_audit_clause(user):
     from council.audit.models import AuditEntry
 
@@ -376,6 +378,7 @@ def can_export_activities(user) -> bool:
 # --- calendars, feeds and search -----------------------------------------------------------
 
 
+@sql_clause
 def visible_minutes_clause(user):
     """SQL condition on Minutes (joined with its Activity) for the rows can_view_minutes allows:
     search uses it so that a result list never shows minutes that their page would refuse."""

@@ -1,6 +1,6 @@
 """Request-wide behaviour: security headers, error pages, template helpers, audit actor."""
 
-from flask import Flask, g, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -17,6 +17,13 @@ CSP = (
 
 def configure(app: Flask) -> None:
     from council.audit.hooks import set_actor
+
+    @app.before_request
+    def _no_nul_in_paths():
+        # No record has NUL in its code or name (forms refuse it), and PostgreSQL would refuse
+        # it as a query parameter: such a path names nothing.
+        if "\x00" in request.path:
+            abort(404)
 
     @app.before_request
     def _attribute_changes():

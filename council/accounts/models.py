@@ -41,12 +41,22 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Login failures before this moment no longer count (an administrator's unlock).
+    login_unlocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     block = relationship("Block")
     agency = relationship("Agency")
 
     # password_hash is audited as "changed", never its value (see audit.hooks).
-    audit_fields = ("email", "name", "role", "block_id", "agency_id", "is_active_user")
+    audit_fields = (
+        "email",
+        "name",
+        "role",
+        "block_id",
+        "agency_id",
+        "is_active_user",
+        "login_unlocked_at",
+    )
     audit_secret_fields = ("password_hash", "feed_token_hash")
 
     @property

@@ -25,5 +25,18 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return False
 
 
+_dummy_hashes: dict[int, str] = {}
+
+
+def verify_dummy(password: str) -> None:
+    """Spend the time of one verification when there is no hash to check (an unknown e-mail),
+    so that the response time does not tell which e-mails have an account."""
+    hasher = _hasher()
+    dummy = _dummy_hashes.get(id(hasher))
+    if dummy is None:
+        dummy = _dummy_hashes.setdefault(id(hasher), hasher.hash("not-a-password"))
+    verify_password(dummy, password)
+
+
 def needs_rehash(stored_hash: str) -> bool:
     return _hasher().check_needs_rehash(stored_hash)

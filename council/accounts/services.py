@@ -5,7 +5,12 @@ import secrets
 import sqlalchemy as sa
 
 from council.accounts.models import ROLES, ApiToken, User, UserSession, hash_token
-from council.accounts.passwords import hash_password, needs_rehash, verify_password
+from council.accounts.passwords import (
+    hash_password,
+    needs_rehash,
+    verify_dummy,
+    verify_password,
+)
 from council.audit.hooks import record
 from council.extensions import db, utc_now
 
@@ -74,6 +79,19 @@ def create_user(
     return user
 
 
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None. Exactly one hash is verified
+    whatever the case (unknown e-mail, inactive account, wrong password), so that an attempt
+    takes the same time either way."""
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        verify_dummy(password)
+        return None
+    if not check_password(user, password) or not user.is_active:
+        return None
+    return user
+
+
 def check_password(user: User, password: str) -> bool:
     """Verify, and upgrade the stored hash when the hashing parameters have changed."""
     if not verify_password(user.password_hash, password):
@@ -81,6 +99,12 @@ def check_password(user: User, password: str) -> bool:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
+
+
+def unlock_login(user: User) -> None:
+    """Lift the login waits of this account: failures before now no longer count."""
+    user.login_unlocked_at = utc_now()
+    db.session.flush()
 
 
 def start_session(user: User, *, ip: str = "", user_agent: str = "") -> str:

@@ -1,6 +1,7 @@
 """Login, logout, the profile page with its API tokens, password change, user management."""
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import (
@@ -32,22 +33,29 @@ from council.accounts.models import ROLES, ApiToken, User
 from council.accounts.passwords import hash_password
 from council.audit.hooks import set_reason
 from council.audit.queries import history_for
+from council.converters import page_arg
 from council.directory.models import Agency, Block, Membership, Ministry
 from council.extensions import db
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
 
-LOCKED_MESSAGE = (
-    "ログインに続けて失敗したため、しばらくログインできません。15分ほど待ってから、"
-    "もう一度お試しください。"
-)
-
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    """A path on this host, rebuilt from its parsed parts, or the home page. Any whitespace or
+    control character refuses the target: browsers drop tabs and newlines before resolving,
+    so `/<TAB>/evil.example` would become `//evil.example`, and a newline cannot go in a header."""
+    home = url_for("home.index")
+    if not target or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return home
+    if "\\" in target:
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return home
+    if not parts.path.startswith("/") or parts.path.startswith("//"):
+        return home
+    return urlunsplit(("", "", parts.path, parts.query, parts.fragment))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,18 +67,21 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         ip = request.remote_addr or ""
-        if throttle.is_locked(email, ip):
+        # Check and record atomically: concurrent attempts must not all pass one check.
+        throttle.serialize(email)
+        wait = throttle.check(email, ip)
+        if wait is not None:
             throttle.record_attempt(email, ip, success=False, refused=True)
             db.session.commit()
-            log.warning("login refused (throttled) for %s from %s", email, ip)
-            form.password.errors.append(LOCKED_MESSAGE)
-            return render_template("accounts/login.html", form=form), 429
-        user = db.session.scalar(sa.select(User).where(User.email == email))
-        if (
-            user is not None
-            and user.is_active
-            and services.check_password(user, form.password.data)
-        ):
+            log.warning("login refused (%s lock) for %s from %s", wait.scope, email, ip)
+            form.password.errors.append(wait.message)
+            return (
+                render_template("accounts/login.html", form=form),
+                429,
+                {"Retry-After": str(wait.seconds_left)},
+            )
+        user = services.authenticate(email, form.password.data)
+        if user is not None:
             throttle.record_attempt(email, ip, success=True)
             auth.login(user)
             db.session.commit()
@@ -220,7 +231,7 @@ def users():
     q = CONTROL_CHARS.sub("", request.args.get("q") or "").strip()[:100]
     role = request.args.get("role") or ""
     state = request.args.get("state") or "active"
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg(request.args)
     per_page = current_app.config["PAGE_SIZE"]
     query = sa.select(User).where(permissions.manageable_users_clause(current_user))
     if q:
@@ -241,6 +252,7 @@ def users():
     ).all()
     return render_template(
         "accounts/users.html",
+        locked=throttle.locked_accounts() if permissions.can_unlock_logins(current_user) else [],
         users=rows,
         total=total,
         page=page,
@@ -248,6 +260,18 @@ def users():
         filters={"q": q, "role": role, "state": state},
         roles=ROLES,
     )
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@login_required
+def unlock_login(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not permissions.can_unlock_logins(current_user):
+        abort(403)
+    services.unlock_login(user)
+    db.session.commit()
+    flash(f"{user.name}さんのログインのロックを解除しました。", "success")
+    return redirect(url_for("accounts.users"))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ user gave is kept for display and for Content-Disposition only.
 import hashlib
 import os
 import re
+import time
 import unicodedata
 import uuid
 import zipfile
@@ -146,7 +147,7 @@ def store_attachment(
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = uuid.uuid4().hex
     final = folder / stored_name
-    temp = folder / f".tmp-{stored_name}"
+    temp = folder / f"{TEMP_PREFIX}{stored_name}"
     digest = hashlib.sha256()
     size = 0
     head = b""
@@ -193,6 +194,30 @@ def store_attachment(
     db.session.add(attachment)
     db.session.flush()
     return attachment
+
+
+TEMP_PREFIX = ".tmp-"
+# An upload writes its temporary for as long as the client takes to send the file; an hour
+# is far beyond any upload that MAX_CONTENT_LENGTH allows.
+STALE_TEMP_SECONDS = 3600
+
+
+def remove_stale_temporaries(upload_folder: str | Path, *, older_than: float = STALE_TEMP_SECONDS):
+    """Remove the temporaries of uploads cut short (a worker killed between the write and the
+    rename) once they are older than `older_than` seconds. Returns how many were removed."""
+    folder = folder_of(str(upload_folder))
+    if not folder.is_dir():
+        return 0
+    cutoff = time.time() - older_than
+    removed = 0
+    for path in folder.glob(f"{TEMP_PREFIX}*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another worker removed it first
+            continue
+    return removed
 
 
 def discard_file(upload_folder: str, attachment: Attachment) -> None:

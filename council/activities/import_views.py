@@ -77,6 +77,8 @@ def export():
     if fiscal_year and not (fiscal_year.isdigit() and 2000 <= int(fiscal_year) <= 2100):
         abort(400)
     block = None
+    if "\x00" in block_code:  # PostgreSQL refuses NUL in a parameter: no block has it
+        abort(400)
     if block_code and block_code != HQ_FILTER:
         block = db.session.scalar(sa.select(Block).where(Block.code == block_code))
         if block is None:

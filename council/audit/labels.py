@@ -40,6 +40,7 @@ FIELDS = {
     "city": "所在地",
     "is_active": "有効",
     "is_active_user": "有効",
+    "login_unlocked_at": "ログインのロック解除",
     "agency_id": "機関",
     "owner_agency_id": "担当機関",
     "block_id": "ブロック",

@@ -1,5 +1,7 @@
 """The audit log: read-only pages. No route here or anywhere edits or deletes an entry."""
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -10,6 +12,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from council import permissions
 from council.accounts.forms import ChoiceField, plain_text
 from council.audit import labels, queries
+from council.converters import id_arg, page_arg
 from council.directory.models import Block
 from council.extensions import db
 
@@ -20,8 +23,8 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
 
-    object_type = ChoiceField("対象の種類", validate_choice=False)
-    block = ChoiceField("ブロック", validate_choice=False)
+    object_type = ChoiceField("対象の種類", validate_choice=False, validators=[plain_text])
+    block = ChoiceField("ブロック", validate_choice=False, validators=[plain_text])
     actor = StringField(
         "操作者(メールアドレスの一部)",
         validators=[
@@ -43,9 +46,23 @@ class AuditFilterForm(FlaskForm):
         render_kw={"type": "date"},
     )
 
+    def validate_date_from(self, field):
+        _in_range(field)
+
     def validate_date_to(self, field):
+        _in_range(field)
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("終了日は開始日以降の日付を指定してください。")
+
+
+# Dates at the ends of the calendar (0001-01-01, 9999-12-31) overflow once moved to UTC or a
+# day on; nothing in the log is that old or that far ahead.
+DATE_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
+
+
+def _in_range(field) -> None:
+    if field.data and not DATE_RANGE[0] <= field.data <= DATE_RANGE[1]:
+        raise ValidationError("日付は1900年から2999年までの範囲で指定してください。")
 
 
 def _date_error_in_japanese(form: AuditFilterForm) -> None:
@@ -107,13 +124,13 @@ def index():
     form.object_type.choices = [("", "すべて")] + list(labels.OBJECT_TYPES.items())
     form.block.choices = [("", "すべて")] + [(b.code, b.name) for b in blocks]
     entries, total, status = [], 0, 200
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg(request.args)
     per_page = current_app.config["PAGE_SIZE"]
     if form.validate():
         block = next((b for b in blocks if b.code == form.block.data), None)
         filters = queries.AuditFilters(
             object_type=form.object_type.data or None,
-            object_id=request.args.get("object_id", type=int),
+            object_id=id_arg(request.args, "object_id"),
             block_id=block.id if block else None,
             actor=(form.actor.data or "").strip() or None,
             date_from=form.date_from.data,

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from council import fiscal, permissions
 from council.activities.models import HQ_KINDS
+from council.converters import MAX_ID
 from council.extensions import utc_now
 from council.reports import charts, exports, queries
 from council.reports.queries import HQ, MEASURES, PLAN_VS_ACTUAL, ReportError
@@ -123,7 +124,7 @@ def activities(year: int):
         if category is None:
             return _bad_request("活動区分の指定が正しくありません。")
     page = args.get("page", 1, type=int)
-    if page < 1:
+    if not 1 <= page <= MAX_ID:
         return _bad_request("ページの指定が正しくありません。")
     behind = queries.activities_behind(
         year,

@@ -62,6 +62,9 @@ class Snapshot(db.Model):
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     counts: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {category: n}
     details: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{activity fields}]
+    # The one-time token of the submit form that made this snapshot: a repeat of that form
+    # (a double-click) finds it and answers with this snapshot instead of freezing another.
+    form_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, index=True)
 
     submission: Mapped[Submission] = relationship(back_populates="snapshots")
     submitted_by = relationship("User")

@@ -57,8 +57,22 @@ def check_submittable(fiscal_year: int, kind: str, *, now: datetime) -> None:
         raise SubmissionError(f"{label}の計画は、前年度になってから提出してください。")
 
 
+def submitted_with(form_token: str | None) -> Snapshot | None:
+    """The snapshot that a submit form with this one-time token already made, if any."""
+    if not form_token:
+        return None
+    return db.session.scalar(sa.select(Snapshot).where(Snapshot.form_token == form_token))
+
+
 def submit(
-    block, fiscal_year: int, kind: str, *, actor, comment: str = "", now: datetime | None = None
+    block,
+    fiscal_year: int,
+    kind: str,
+    *,
+    actor,
+    comment: str = "",
+    now: datetime | None = None,
+    form_token: str | None = None,
 ) -> Snapshot:
     """Submit the block's record (実績) or plan (計画) of a fiscal year to headquarters.
 
@@ -115,6 +129,7 @@ def submit(
         comment=comment,
         counts=counts,
         details=details,
+        form_token=form_token or None,
     )
     db.session.add(snapshot)
     db.session.flush()

@@ -12,12 +12,15 @@ from council.reports import queries as reports
 from council.reports.exports import content_disposition
 from council.submissions import exports, queries, services
 from council.submissions.completeness import FIXES
-from council.submissions.forms import ReturnForm, SubmitForm
+from council.submissions.forms import ReturnForm, SubmitForm, new_form_token
 from council.submissions.models import SUBMISSION_KINDS
 
 bp = Blueprint("submissions", __name__, url_prefix="/submissions")
 
 KINDS = "any(record, plan)"
+TOKEN_MESSAGE = (
+    "このフォームは別の提出に使われています。ページを再読み込みしてから提出してください。"
+)
 RACE_MESSAGE = (
     "同じ提出が同時に行われたため、処理を中止しました。"
     "ページを再読み込みして提出状況を確認してください。"
@@ -118,7 +121,8 @@ def _render_block(year, block, *, forms=None, errors=None, status=200):
             {
                 "k": kind_state,
                 "closed": closed,
-                "form": forms.get(kind) or SubmitForm(prefix=kind, formdata=None),
+                "form": forms.get(kind)
+                or SubmitForm(prefix=kind, formdata=None, data={"once": new_form_token()}),
                 "return_form": forms.get(f"return-{kind}")
                 or ReturnForm(prefix=f"return-{kind}", formdata=None),
                 "error": errors.get(kind),
@@ -160,8 +164,14 @@ def submit(year: int, code: str, kind: str):
     form = SubmitForm(prefix=kind)
     if not form.validate_on_submit():
         return _render_block(year, block, forms={kind: form}, status=400)
+    token = form.once.data or None
+    first = services.submitted_with(token)
+    if first is not None:
+        return _submitted(first, year, block, kind, form)
     try:
-        snapshot = services.submit(block, year, kind, actor=current_user, comment=form.comment.data)
+        snapshot = services.submit(
+            block, year, kind, actor=current_user, comment=form.comment.data, form_token=token
+        )
         db.session.commit()
     except services.IncompleteError as error:
         db.session.rollback()
@@ -171,8 +181,22 @@ def submit(year: int, code: str, kind: str):
         return _render_block(year, block, forms={kind: form}, errors={kind: str(error)}, status=400)
     except IntegrityError:
         db.session.rollback()
+        # The same form sent twice at once: the other request made the snapshot.
+        first = services.submitted_with(token)
+        if first is not None:
+            return _submitted(first, year, block, kind, form)
         return _render_block(
             year, block, forms={kind: form}, errors={kind: RACE_MESSAGE}, status=409
+        )
+    return _submitted(snapshot, year, block, kind, form)
+
+
+def _submitted(snapshot, year: int, block: Block, kind: str, form: SubmitForm):
+    """The answer to a submit form: the same for its first sending and for any repeat."""
+    submission = snapshot.submission
+    if (submission.block_id, submission.fiscal_year, submission.kind) != (block.id, year, kind):
+        return _render_block(
+            year, block, forms={kind: form}, errors={kind: TOKEN_MESSAGE}, status=400
         )
     flash(
         f"{fiscal.fiscal_year_label(year)}の{SUBMISSION_KINDS[kind]}を本府省へ提出しました"

@@ -129,3 +129,16 @@ CASES = [
         changed=lambda w: _fresh(w).password_hash != w.target_hash,
     ),
 ]
+
+# The login unlock (issue 17): administrators only, whoever the account belongs to.
+CASES.append(
+    Case(
+        name="accounts.unlock_login",
+        setup=_target,
+        url=lambda w: f"/users/{w.target.id}/unlock",
+        data=lambda w: {},
+        allowed={"admin"},
+        state=lambda w: _fresh(w).login_unlocked_at,
+        changed=lambda w: _fresh(w).login_unlocked_at is not None,
+    )
+)
