@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
 from council import fiscal, permissions
 from council.accounts.models import User, hash_token
@@ -111,14 +112,25 @@ class Fingerprint:
     memberships: tuple = ()
 
 
+def _single_read(statement, params=None):
+    """The first row of one statement, straight on a connection: the ORM's per-statement bind
+    lookup would cost more than the query itself on this path, which must stay near a bare
+    request's cost. On PostgreSQL, when the request has not opened a transaction, the
+    statement runs in autocommit: one round trip, where BEGIN and ROLLBACK around it would
+    make three (a 304 is this statement alone)."""
+    if db.engine.dialect.name != "postgresql" or db.session.in_transaction():
+        return db.session.connection().execute(statement, params).first()
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        return connection.execute(statement, params).first()
+
+
 def fingerprint() -> Fingerprint:
     """The latest change to any activity, from two index probes: every ORM edit (soft
     deletes included) stamps updated_at, and every insert takes a new id. Changes outside a
     feed's window or scope change it too: a client then downloads a feed that did not change,
     which is harmless, while the probe stays as cheap as a bare request."""
-    # Straight on the session's connection: the ORM's per-statement bind lookup would cost
-    # more than the query itself on this path, which must stay near a bare request's cost.
-    row = db.session.connection().execute(_FINGERPRINT).one()
+    row = _single_read(_FINGERPRINT)
     return Fingerprint(row[0], row[1])
 
 
@@ -126,11 +138,7 @@ def owner_and_fingerprint(token: str) -> tuple[FeedOwner, Fingerprint] | None:
     """The active user whose personal-feed token this is, with the fingerprint of their
     feed (which also follows the memberships that decide what a member sees); None for an
     unknown, replaced or deactivated token. One query."""
-    row = (
-        db.session.connection()
-        .execute(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
-        .first()
-    )
+    row = _single_read(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
     if row is None:
         return None
     return FeedOwner(*row[:5]), Fingerprint(row[5], row[6], tuple(row[7:]))
@@ -250,7 +258,6 @@ def fragments(clauses: Sequence, base_url: str) -> list[str]:
     whatever the number of events: one read, and for a cold cache one more read and one
     batched write."""
     prefix = ical.cache_prefix(base_url)
-    table = Activity.__table__
     rows = db.session.execute(
         sa.select(Activity.id, Activity.ics_cache)
         .where(*clauses)
@@ -285,6 +292,17 @@ def fragments(clauses: Sequence, base_url: str) -> list[str]:
             if row is not None:
                 out[position] = ical.build_event(event_from_row(row, base_url))
         if writes:
+            _store(writes)
+    return [f for f in out if f is not None]
+
+
+def _store(writes: list[dict]) -> None:
+    """Write the built VEVENTs back, best effort: a feed is a read (on SQLite its transaction
+    began deferred), and when another connection wrote meanwhile the fill gives way to it
+    (SQLITE_BUSY) and the next request fills the cache instead."""
+    table = Activity.__table__
+    try:
+        with db.session.begin_nested():
             db.session.execute(
                 sa.update(table)
                 .where(
@@ -296,4 +314,5 @@ def fragments(clauses: Sequence, base_url: str) -> list[str]:
                 .values(ics_cache=sa.bindparam("b_cache"), updated_at=table.c.updated_at),
                 writes,
             )
-    return [f for f in out if f is not None]
+    except OperationalError:
+        pass

@@ -46,14 +46,29 @@ def item_link(item, activity_path: str, continued: bool = False, show_time: bool
     return Markup(_link(item, escape(activity_path), continued, show_time))
 
 
-def day_items(day, activity_path: str) -> Markup:
-    """The list of a month cell's items (nothing when it has none)."""
+# A month cell shows this many items at most, then 「他N件」 linking to the day's week: the page
+# costs the same however busy the month, and a cell stays readable on a phone.
+MONTH_CELL_ITEMS = 3
+
+
+def day_items(day, activity_path: str, more_url: str = "") -> Markup:
+    """The list of a month cell's items (nothing when it has none): the first
+    MONTH_CELL_ITEMS, and when there are more, 「他N件」 linking to `more_url` + the day's date
+    (the week view of that day, which lists every item)."""
     if not day.items:
         return Markup("")
     path = escape(activity_path)
+    shown = day.items[:MONTH_CELL_ITEMS]
     links = "".join(
-        f"<li>{_link(placed.item, path, placed.is_continued, True)}</li>" for placed in day.items
+        f"<li>{_link(placed.item, path, placed.is_continued, True)}</li>" for placed in shown
     )
+    hidden = len(day.items) - len(shown)
+    if hidden:
+        links += (
+            f'<li><a class="cal-more" href="{escape(more_url)}{day.date.isoformat()}">'
+            f'他{hidden}件<span class="visually-hidden">({day.date.month}月{day.date.day}日の'
+            "予定をすべて見る)</span></a></li>"
+        )
     return Markup(f'<ul class="calendar__items">{links}</ul>')
 
 

@@ -170,6 +170,7 @@ def month():
             "today": url_for(".month", view=view, **args),
         },
         view_urls={v: url_for(".month", view=v, date=anchor.isoformat(), **args) for v in VIEWS},
+        more_url=url_for(".month", view="week", **args) + "&date=",
         public_feed_url=url_for(".public_feed", _external=True, **feed_args),
         today=today,
     ), status

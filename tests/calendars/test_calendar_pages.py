@@ -255,3 +255,27 @@ def test_titles_are_escaped_in_every_view(client, make_activity):
         html = client.get(f"/calendar?view={view}&date=2007-11-28").get_data(as_text=True)
         assert "<script>alert" not in html
         assert "&lt;script&gt;alert(" in html and "&lt;/script&gt;&amp;課題" in html
+
+
+def test_a_busy_day_shows_three_items_and_links_to_the_rest(client, make_activity):
+    for hour in range(9, 14):  # five items on one day, three on the next
+        make_activity(title=f"会議{hour}時", start=f"2007-11-28 {hour:02d}:00", visibility="public")
+    for hour in range(9, 12):
+        make_activity(title=f"翌日{hour}時", start=f"2007-11-29 {hour:02d}:00", visibility="public")
+
+    html = client.get("/calendar?date=2007-11-01&block=kanto").get_data(as_text=True)
+
+    busy = _cell(html, "2007-11-28")
+    assert [
+        t for t in ("会議9時", "会議10時", "会議11時", "会議12時", "会議13時") if t in busy
+    ] == [
+        "会議9時",
+        "会議10時",
+        "会議11時",
+    ]
+    assert "他2件" in busy
+    assert 'href="/calendar?view=week&amp;block=kanto&amp;date=2007-11-28"' in busy
+    full = _cell(html, "2007-11-29")
+    assert "翌日11時" in full and "他" not in full
+    week = client.get("/calendar?view=week&block=kanto&date=2007-11-28").get_data(as_text=True)
+    assert all(f"会議{hour}時" in week for hour in range(9, 14))
