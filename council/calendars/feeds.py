@@ -118,7 +118,7 @@ def _single_read(statement, params=None):
     request's cost. On PostgreSQL, when the request has not opened a transaction, the
     statement runs in autocommit: one round trip, where BEGIN and ROLLBACK around it would
     make three (a 304 is this statement alone)."""
-    if db.engine.dialect.name != "postgresql" or db.session.in_transaction():
+    if db.engine.dialect.name != "postgresql" or db.session().in_transaction():
         return db.session.connection().execute(statement, params).first()
     with db.engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")

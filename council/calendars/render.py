@@ -62,7 +62,7 @@ def day_items(day, activity_path: str, more_url: str = "") -> Markup:
     links = "".join(
         f"<li>{_link(placed.item, path, placed.is_continued, True)}</li>" for placed in shown
     )
-    hidden = len(day.items) - len(shown)
+    hidden = len(day.items) - len(shown) + day.omitted
     if hidden:
         links += (
             f'<li><a class="cal-more" href="{escape(more_url)}{day.date.isoformat()}">'

@@ -143,8 +143,20 @@ def month():
     anchor = _anchor(form, today)
     args, ids = _filters(form, choices)
     span = _span(view, anchor)
-    items = queries.calendar_items(current_user, span.items_first, span.items_last, **ids)
-    days = grid.build_days(span.first, span.last, items, today=today, in_range=span.in_range)
+    if view == "month":
+        items, omitted = queries.month_items(
+            current_user,
+            span.items_first,
+            span.items_last,
+            per_day=render.MONTH_CELL_ITEMS,
+            **ids,
+        )
+    else:
+        items = queries.calendar_items(current_user, span.items_first, span.items_last, **ids)
+        omitted = {}
+    days = grid.build_days(
+        span.first, span.last, items, today=today, in_range=span.in_range, omitted=omitted
+    )
     feed_args = {k: v for k, v in args.items() if k in ("block", "category")}
     return render_template(
         f"calendars/{view}.html",

@@ -279,3 +279,23 @@ def test_a_busy_day_shows_three_items_and_links_to_the_rest(client, make_activit
     assert "翌日11時" in full and "他" not in full
     week = client.get("/calendar?view=week&block=kanto&date=2007-11-28").get_data(as_text=True)
     assert all(f"会議{hour}時" in week for hour in range(9, 14))
+
+
+def test_a_long_item_beyond_a_full_day_still_runs_on_and_is_counted(client, make_activity):
+    for hour in range(9, 13):
+        make_activity(title=f"会議{hour}時", start=f"2007-11-28 {hour:02d}:00", visibility="public")
+    make_activity(
+        title="三日間の展示会",
+        start="2007-11-28 15:00",
+        end="2007-11-30 17:00",
+        visibility="public",
+    )
+
+    html = client.get("/calendar?date=2007-11-01").get_data(as_text=True)
+
+    busy = _cell(html, "2007-11-28")
+    assert "会議11時" in busy and "会議12時" not in busy and "三日間の展示会" not in busy
+    assert "他2件" in busy
+    for day in ("2007-11-29", "2007-11-30"):
+        cell = _cell(html, day)
+        assert "三日間の展示会" in cell and "(続き)" in cell and "他" not in cell
