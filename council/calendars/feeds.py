@@ -8,6 +8,8 @@ bumps the activity's version or updated_at and never overwrites a newer edit.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -175,6 +177,31 @@ def last_modified(fp: Fingerprint, today: date) -> datetime:
     if fp.last_updated_at is None:
         return moved
     return max(fp.last_updated_at, moved)
+
+
+class BodyCache:
+    """Whole feed bodies of this process, by ETag, the most recently used few. The ETag names
+    everything a body depends on (the data's latest change, the window, the site, the scope
+    and, for a personal feed, the owner's rights and the memberships), so a body found here is
+    the one the feed would build now; none is kept while a change is settling."""
+
+    def __init__(self):
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, tag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(tag)
+            if body is not None:
+                self._bodies.move_to_end(tag)
+            return body
+
+    def put(self, tag: str, body: bytes, entries: int) -> None:
+        with self._lock:
+            self._bodies[tag] = body
+            self._bodies.move_to_end(tag)
+            while len(self._bodies) > entries:
+                self._bodies.popitem(last=False)
 
 
 def activity_url(base_url: str, activity_id: int) -> str:

@@ -226,10 +226,15 @@ def _feed(
     if not_modified:
         response = Response(status=304)
     else:
-        clauses = feeds.feed_clauses(user, window, block_id=block_id, category_id=category_id)
-        body = ical.assemble(name, feeds.fragments(clauses, base_url))
-        # The feed may have filled the VEVENT cache: keep it for the next request.
-        db.session.commit()
+        bodies = current_app.extensions.setdefault("calendars.feed_bodies", feeds.BodyCache())
+        body = bodies.get(tag)
+        if body is None:
+            clauses = feeds.feed_clauses(user, window, block_id=block_id, category_id=category_id)
+            body = ical.assemble(name, feeds.fragments(clauses, base_url))
+            # The feed may have filled the VEVENT cache: keep it for the next request.
+            db.session.commit()
+            if not settling:
+                bodies.put(tag, body, current_app.config.get("FEED_BODY_CACHE_ENTRIES", 8))
         response = Response(body, mimetype="text/calendar")
         response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
     response.set_etag(tag, weak=True)
