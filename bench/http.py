@@ -8,7 +8,7 @@ workers each) on free local ports; signs in through the real login form where a 
 then on the page, for every page, `--rounds` times; prints the medians (req/s, p50, p99), the
 ratio bare req/s ÷ app req/s, the target and the non-2xx/3xx count; stops both servers by PID.
 
-    .venv/bin/python bench/http.py                      # /tmp/council-bench-http/bench.db
+    .venv/bin/python bench/http.py                      # /tmp/council-bench-http-<checkout>/
     .venv/bin/python bench/http.py --demo               # the demo data (its own SQLite file)
     .venv/bin/python bench/http.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
     .venv/bin/python bench/http.py --only month --rounds 1 --duration 4
@@ -28,6 +28,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
+import hashlib  # noqa: E402
 import http.cookiejar  # noqa: E402
 import importlib.util  # noqa: E402
 import os  # noqa: E402
@@ -37,13 +38,17 @@ import signal  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 import urllib.error  # noqa: E402
 import urllib.parse  # noqa: E402
 import urllib.request  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
-WORKDIR = Path("/tmp/council-bench-http")
+# One folder per checkout: several worktrees on one machine must not share (or refill) it.
+WORKDIR = Path(tempfile.gettempdir()) / (
+    f"council-bench-http-{ROOT.name}-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:6]}"
+)
 PASSWORD = "bench-password-123"
 SECRET_KEY = "bench-http-secret"
 

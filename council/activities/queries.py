@@ -4,11 +4,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from council import fiscal, permissions
+from council import cache, fiscal, permissions
 from council.activities.models import (
     KINDS,
     STATUSES,
@@ -81,8 +82,93 @@ def _clean(value: str | None, limit: int) -> str:
     return _CONTROL.sub("", value or "").strip()[:limit]
 
 
-def list_activities(user, filters: ListFilters, per_page: int) -> Page:
-    """The activities `user` may see that match `filters`, newest first, one page of them."""
+class _Named(NamedTuple):
+    name: str
+    short_name: str = ""
+
+
+@dataclass(slots=True)
+class ListRow:
+    """One line of the activity list: the columns it shows, read as plain rows (a page of
+    ORM objects with their block and category cost more than the rest of the page)."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    is_all_day: bool
+    venue: str
+    status: str
+    visibility: str
+    kind: str | None
+    is_new_date_pending: bool
+    block_id: int | None
+    block: _Named | None
+    category: _Named
+
+    @property
+    def is_hq(self) -> bool:
+        return self.block_id is None
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def visibility_label(self) -> str:
+        return VISIBILITIES.get(self.visibility, self.visibility)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind or "", "")
+
+
+_LIST_COLUMNS = (
+    Activity.id,
+    Activity.title,
+    Activity.starts_at,
+    Activity.is_all_day,
+    Activity.venue,
+    Activity.status,
+    Activity.visibility,
+    Activity.kind,
+    Activity.is_new_date_pending,
+    Activity.block_id,
+    Block.name,
+    Category.name,
+    Category.short_name,
+)
+
+
+def _list_row(row) -> ListRow:
+    return ListRow(
+        *row[:10],
+        block=None if row[10] is None else _Named(row[10]),
+        category=_Named(row[11], row[12] or ""),
+    )
+
+
+def _cursor(text: str) -> tuple[datetime, int] | None:
+    """A keyset position from the pager ("<starts_at as ISO UTC>_<id>"), or None."""
+    moment, _, ident = (text or "").partition("_")
+    try:
+        return datetime.fromisoformat(moment).replace(tzinfo=UTC), int(ident)
+    except ValueError:
+        return None
+
+
+def cursor_of(activity: ListRow) -> str:
+    return f"{activity.starts_at.astimezone(UTC).replace(tzinfo=None).isoformat()}_{activity.id}"
+
+
+def list_activities(
+    user, filters: ListFilters, per_page: int, *, after: str = "", before: str = ""
+) -> Page:
+    """The activities `user` may see that match `filters`, newest first, one page of them.
+
+    The total is counted over an index once per data version (council/cache.py) and kept; the
+    page is read by keyset from the pager's `after`/`before` position (the last or first row
+    of the neighbouring page), so a deep page costs what the first does; a page number alone
+    (a typed URL) falls back to an offset. Three statements, plus the count on a new version."""
     where = [permissions.visible_activities_clause(user)]
     if filters.fy is not None:
         where.append(Activity.fiscal_year == filters.fy)
@@ -101,18 +187,54 @@ def list_activities(user, filters: ListFilters, per_page: int) -> Page:
                 Activity.venue.icontains(filters.q, autoescape=True),
             )
         )
-    total = db.session.scalar(sa.select(sa.func.count(Activity.id)).where(*where)) or 0
+    scope = (
+        getattr(user, "role", None),
+        getattr(user, "block_id", None),
+        getattr(user, "agency_id", None),
+        filters.fy,
+        filters.block,
+        filters.category,
+        filters.status,
+        filters.q,
+    )
+    total = cache.kept(
+        "activities.count",
+        scope,
+        cache.data_version(),
+        lambda: db.session.scalar(sa.select(sa.func.count()).where(*where)) or 0,
+    )
     pages = max(1, math.ceil(total / per_page))
     page = min(filters.page, pages)
-    items = db.session.scalars(
-        sa.select(Activity)
+    query = (
+        sa.select(*_LIST_COLUMNS)
+        .join(Category, Category.id == Activity.category_id)
+        .outerjoin(Block, Block.id == Activity.block_id)
         .where(*where)
-        .options(selectinload(Activity.block), selectinload(Activity.category))
-        .order_by(Activity.starts_at.desc(), Activity.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(items), total=total, page=page, per_page=per_page)
+    )
+    newest_first = (Activity.starts_at.desc(), Activity.id.desc())
+    position_after, position_before = _cursor(after), _cursor(before)
+    # "Before (t, id)" as `starts_at <= t AND (starts_at < t OR id < id)`: the first part
+    # bounds the scan of the starts_at index.
+    if position_after is not None:
+        moment, ident = position_after
+        query = query.where(
+            Activity.starts_at <= moment,
+            sa.or_(Activity.starts_at < moment, Activity.id < ident),
+        )
+        items = db.session.execute(query.order_by(*newest_first).limit(per_page)).all()
+    elif position_before is not None:
+        moment, ident = position_before
+        query = query.where(
+            Activity.starts_at >= moment,
+            sa.or_(Activity.starts_at > moment, Activity.id > ident),
+        )
+        oldest_first = (Activity.starts_at, Activity.id)
+        items = db.session.execute(query.order_by(*oldest_first).limit(per_page)).all()[::-1]
+    else:
+        items = db.session.execute(
+            query.order_by(*newest_first).limit(per_page).offset((page - 1) * per_page)
+        ).all()
+    return Page(items=[_list_row(r) for r in items], total=total, page=page, per_page=per_page)
 
 
 def get_visible_activity(user, activity_id: int) -> Activity | None:
@@ -137,8 +259,13 @@ def list_categories() -> list[Category]:
 
 def list_years() -> list[int]:
     """Fiscal years offered by the list filter: from the first logged one to next year."""
-    first = db.session.scalar(sa.select(sa.func.min(Activity.fiscal_year)))
-    last = db.session.scalar(sa.select(sa.func.max(Activity.fiscal_year)))
+    # Two scalar subqueries: each is an index probe (one MIN and MAX together would scan).
+    first, last = db.session.execute(
+        sa.select(
+            sa.select(sa.func.min(Activity.fiscal_year)).scalar_subquery(),
+            sa.select(sa.func.max(Activity.fiscal_year)).scalar_subquery(),
+        )
+    ).one()
     current = fiscal.current_fiscal_year()
     return list(range(min(first or 2005, 2005), max(last or current, current) + 2))
 

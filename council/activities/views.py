@@ -107,11 +107,21 @@ def _parse_moment(raw: str | None) -> datetime | None:
 def index():
     filters = queries.parse_filters(request.args)
     page = queries.list_activities(
-        current_user, filters, per_page=current_app.config.get("PAGE_SIZE", 50)
+        current_user,
+        filters,
+        per_page=current_app.config.get("PAGE_SIZE", 50),
+        after=request.args.get("after", ""),
+        before=request.args.get("before", ""),
+    )
+    keyset = (
+        {"before": queries.cursor_of(page.items[0]), "after": queries.cursor_of(page.items[-1])}
+        if page.items
+        else {}
     )
     return render_template(
         "activities/index.html",
         page=page,
+        keyset=keyset,
         filters=filters,
         years=queries.list_years(),
         blocks=queries.list_blocks(),

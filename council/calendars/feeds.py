@@ -77,14 +77,14 @@ def feed_clauses(user, window: Window, *, block_id=None, category_id=None) -> li
     return clauses
 
 
-_LATEST = (
+LATEST = (
     sa.select(sa.func.max(Activity.updated_at)).scalar_subquery(),
     sa.select(sa.func.max(Activity.id)).scalar_subquery(),
 )
 _memberships = Membership.__table__
 # Which blocks a member sees follows from the (small) memberships table: any change to it
 # changes these sums, so a personal feed's validator follows it without restating the rule.
-_MEMBERSHIPS = tuple(
+MEMBERSHIPS = tuple(
     sa.select(aggregate).scalar_subquery()
     for aggregate in (
         sa.func.count(),
@@ -93,7 +93,7 @@ _MEMBERSHIPS = tuple(
         sa.func.sum(_memberships.c.id * sa.func.coalesce(_memberships.c.last_fy, 1)),
     )
 )
-_FINGERPRINT = sa.select(*_LATEST)
+_FINGERPRINT = sa.select(*LATEST)
 _users = User.__table__
 # A personal feed's owner and its fingerprint in one statement, built once.
 _OWNER_AND_FINGERPRINT = sa.select(
@@ -102,8 +102,8 @@ _OWNER_AND_FINGERPRINT = sa.select(
     _users.c.block_id,
     _users.c.agency_id,
     _users.c.name,
-    *_LATEST,
-    *_MEMBERSHIPS,
+    *LATEST,
+    *MEMBERSHIPS,
 ).where(_users.c.feed_token_hash == sa.bindparam("token_hash"), _users.c.is_active.is_(True))
 
 
@@ -114,7 +114,7 @@ class Fingerprint:
     memberships: tuple = ()
 
 
-def _single_read(statement, params=None):
+def single_read(statement, params=None):
     """The first row of one statement, straight on a connection: the ORM's per-statement bind
     lookup would cost more than the query itself on this path, which must stay near a bare
     request's cost. On PostgreSQL, when the request has not opened a transaction, the
@@ -132,7 +132,7 @@ def fingerprint() -> Fingerprint:
     deletes included) stamps updated_at, and every insert takes a new id. Changes outside a
     feed's window or scope change it too: a client then downloads a feed that did not change,
     which is harmless, while the probe stays as cheap as a bare request."""
-    row = _single_read(_FINGERPRINT)
+    row = single_read(_FINGERPRINT)
     return Fingerprint(row[0], row[1])
 
 
@@ -140,7 +140,7 @@ def owner_and_fingerprint(token: str) -> tuple[FeedOwner, Fingerprint] | None:
     """The active user whose personal-feed token this is, with the fingerprint of their
     feed (which also follows the memberships that decide what a member sees); None for an
     unknown, replaced or deactivated token. One query."""
-    row = _single_read(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
+    row = single_read(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
     if row is None:
         return None
     return FeedOwner(*row[:5]), Fingerprint(row[5], row[6], tuple(row[7:]))
