@@ -51,9 +51,10 @@ def store(name: str) -> Recent:
     return current_app.extensions.setdefault(f"council.cache.{name}", Recent())
 
 
-def data_version() -> tuple | None:
-    """The current data version, or None while a change settles. One statement."""
-    row = feeds.single_read(_VERSION)
+def data_version(*more) -> tuple | None:
+    """The current data version, or None while a change settles. One statement; `more` adds
+    scalar subqueries (the versions of other tables a value depends on)."""
+    row = feeds.single_read(_VERSION.add_columns(*more) if more else _VERSION)
     fingerprint = feeds.Fingerprint(row[0], row[1])
     settle = current_app.config.get("FEED_SETTLE_SECONDS", 60)
     if feeds.is_settling(fingerprint, datetime.now(UTC), settle):
