@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import Markup
 
 from council.calendars import feeds
 
@@ -73,3 +74,16 @@ def kept(name: str, key: tuple, version: tuple | None, compute: Callable):
         value = compute()
         store(name).put(full, value)
     return value
+
+
+def fragment(name: str, key: tuple | None, *, caller) -> Markup:
+    """`{% call fragment(name, key) %}…{% endcall %}` in a template: the block's HTML, rendered
+    once per key (which must name everything the block shows, its data version included) and
+    kept in the store `name`; with no key (a change settling) rendered every time."""
+    if key is None:
+        return Markup(caller())
+    html = store(name).get(key)
+    if html is None:
+        html = Markup(caller())
+        store(name).put(key, html)
+    return html

@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from council import fiscal, permissions
+from council import cache, fiscal, permissions
 from council.activities.models import Activity, Category
 from council.calendars import feeds, grid, ical, queries, render, services
 from council.calendars.forms import VIEWS, CalendarFilterForm, parse_date, parse_month
@@ -143,7 +143,20 @@ def month():
     anchor = _anchor(form, today)
     args, ids = _filters(form, choices)
     span = _span(view, anchor)
-    if view == "month":
+    # The month grid is kept per data version for everyone who sees the same activities.
+    grid_key = None
+    if view == "month" and (version := cache.data_version()) is not None:
+        user = current_user
+        scope = (getattr(user, "role", None), getattr(user, "block_id", None))
+        scope += (getattr(user, "agency_id", None),)
+        grid_key = (scope, anchor.year, anchor.month, tuple(ids.items()), today, version)
+        # Category and block names are reference data, read again every minute (with the
+        # filter choices): a grid is kept no longer than they are.
+        refreshed = current_app.extensions["calendars.filter_choices"]["until"]
+        grid_key += (request.script_root, tuple(sorted(args.items())), refreshed)
+    if grid_key is not None and cache.store("calendars.grid").get(grid_key) is not None:
+        items, omitted = [], {}
+    elif view == "month":
         items, omitted = queries.month_items(
             current_user,
             span.items_first,
@@ -183,6 +196,8 @@ def month():
         },
         view_urls={v: url_for(".month", view=v, date=anchor.isoformat(), **args) for v in VIEWS},
         more_url=url_for(".month", view="week", **args) + "&date=",
+        grid_key=grid_key,
+        fragment=cache.fragment,
         public_feed_url=url_for(".public_feed", _external=True, **feed_args),
         today=today,
     ), status

@@ -24,7 +24,8 @@ def year_figures(year: int) -> tuple[queries.YearFigures, tuple | None]:
 
 def fragment(key: tuple | None, *parts, caller) -> Markup:
     """`{% call fragment(key, "name", arg) %}…{% endcall %}`: the block's HTML, rendered once
-    per key and parts. Everything inside the block must follow from them (the figures of
-    `key`, and the parts: a name and the request arguments the block uses); None renders it
-    every time."""
-    return cache.kept("reports.fragments", parts, key, lambda: Markup(caller()))
+    per key and parts (cache.fragment). Everything inside the block must follow from them (the
+    figures of `key`, and the parts: a name and the request arguments the block uses)."""
+    return cache.fragment(
+        "reports.fragments", None if key is None else (key, *parts), caller=caller
+    )
