@@ -105,15 +105,18 @@ class SearchHit:
 # Search results follow the activities and memberships (council/cache.py) and the minutes
 # (their text and status): a page of results is kept per data version. A term of one or two
 # characters is matched by a scan, which a busy site then runs once per change, not per visit.
-_MINUTES_VERSION = (
+MINUTES_VERSION = (
     sa.select(sa.func.max(Minutes.updated_at)).scalar_subquery(),
     sa.select(sa.func.max(Minutes.id)).scalar_subquery(),
 )
 
 
-def search(user, query: str, *, limit: int, offset: int = 0) -> tuple[int, list[SearchHit]]:
-    """(number of matches, one page of hits, newest first). Two queries; one when this
-    page of results is kept for the current data version."""
+def search(
+    user, query: str, *, limit: int, offset: int = 0, version: tuple | None = None
+) -> tuple[int, list[SearchHit]]:
+    """(number of matches, one page of hits, newest first). One statement; none when this
+    page of results is kept for the data `version` (cache.data_version(*MINUTES_VERSION),
+    read by the caller; None keeps nothing)."""
     terms = terms_of(query)
     if not terms:
         return 0, []
@@ -125,8 +128,7 @@ def search(user, query: str, *, limit: int, offset: int = 0) -> tuple[int, list[
         limit,
         offset,
     )
-    version = cache.data_version(*_MINUTES_VERSION)
-    return cache.kept("search.results", scope, version, lambda: _search(user, terms, limit, offset))
+    return cache.kept("search.hits", scope, version, lambda: _search(user, terms, limit, offset))
 
 
 def _search(user, terms: list[str], limit: int, offset: int) -> tuple[int, list[SearchHit]]:
