@@ -72,10 +72,26 @@ def day_items(day, activity_path: str, more_url: str = "") -> Markup:
     return Markup(f'<ul class="calendar__items">{links}</ul>')
 
 
+_OPTIONS: dict = {}  # (id(choices), current) -> (choices, html)
+
+
 def select_options(choices, current: str) -> Markup:
     """The <option>s of a filter select (grouped by <optgroup> when `choices` is a mapping,
     as WTForms takes them), `current` selected. Written here for the same reason as the
-    items: the agency list alone has some 120 entries."""
+    items: the agency list alone has some 120 entries. Kept per choices object (the filter
+    form shares them for a minute) and selection."""
+    key = (id(choices), current)
+    kept = _OPTIONS.get(key)
+    if kept is not None and kept[0] is choices:
+        return kept[1]
+    html = _select_options(choices, current)
+    if len(_OPTIONS) > 512:
+        _OPTIONS.clear()
+    _OPTIONS[key] = (choices, html)
+    return html
+
+
+def _select_options(choices, current: str) -> Markup:
 
     def options(pairs) -> str:
         return "".join(

@@ -154,7 +154,8 @@ def month():
         # filter choices): a grid is kept no longer than they are.
         refreshed = current_app.extensions["calendars.filter_choices"]["until"]
         grid_key += (request.script_root, tuple(sorted(args.items())), refreshed)
-    if grid_key is not None and cache.store("calendars.grid").get(grid_key) is not None:
+    grid_kept = grid_key is not None and cache.store("calendars.grid").get(grid_key) is not None
+    if grid_kept:
         items, omitted = [], {}
     elif view == "month":
         items, omitted = queries.month_items(
@@ -167,8 +168,12 @@ def month():
     else:
         items = queries.calendar_items(current_user, span.items_first, span.items_last, **ids)
         omitted = {}
-    days = grid.build_days(
-        span.first, span.last, items, today=today, in_range=span.in_range, omitted=omitted
+    days = (
+        []
+        if grid_kept
+        else grid.build_days(
+            span.first, span.last, items, today=today, in_range=span.in_range, omitted=omitted
+        )
     )
     feed_args = {k: v for k, v in args.items() if k in ("block", "category")}
     return render_template(
