@@ -27,6 +27,8 @@ import uuid
 from datetime import UTC, date, timedelta
 from pathlib import Path
 
+# bench/http.py would shadow the standard library's http package: this folder leaves sys.path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402

@@ -27,7 +27,10 @@ def load_config(instance: Path = INSTANCE) -> dict:
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{instance / 'council.db'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pre-ping: it costs a round trip on every checkout, and a request is a few
+        # statements. A connection the server dropped fails one request, and SQLAlchemy then
+        # replaces the whole pool; recycling keeps connections from growing stale meanwhile.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_recycle": 1800},
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("COUNCIL_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         # The CSRF token lives as long as the session: a long minutes edit must not expire.

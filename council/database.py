@@ -1,7 +1,8 @@
 """Engine settings that official records need, and the audit hook."""
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from council import models  # noqa: F401  (registers every table)
@@ -29,7 +30,31 @@ def _configure_sqlite(engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if is_read_request() else "BEGIN IMMEDIATE")
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def is_read_request() -> bool:
+    """A GET or HEAD request reads: its SQLite transaction begins deferred, a shared read
+    that runs beside other readers and the one writer, where BEGIN IMMEDIATE would queue every
+    page view behind the write lock. The only writes a read makes (a feed filling its VEVENT
+    cache, an API token's last-use stamp) are best effort: they give way on SQLITE_BUSY
+    (`best_effort_commit`)."""
+    return has_request_context() and request.method in READ_METHODS
+
+
+def best_effort_commit() -> bool:
+    """Commit a write that may be skipped (a cache fill, a last-use stamp). A read transaction
+    of SQLite that then writes fails with SQLITE_BUSY when another connection wrote since it
+    began; the write is then dropped, rolled back, and the request goes on."""
+    try:
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def configure(app: Flask) -> None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import g, request, session
 
 from council.accounts import services
+from council.database import best_effort_commit
 from council.extensions import db, login_manager, utc_now
 
 login_manager.login_view = "accounts.login"
@@ -42,9 +43,13 @@ def load_user_from_token(req):
     now = utc_now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         # Shown on the profile page ("last used"). The loader runs before the view has changed
-        # anything, so this commit carries the timestamp alone; once a minute is precise enough.
+        # anything, so this commit carries the timestamp alone; once a minute is precise enough,
+        # and a stamp that meets a concurrent write (SQLite) is left to the next request.
         token.last_used_at = now
-        db.session.commit()
+        if not best_effort_commit():
+            token = services.find_api_token(header.removeprefix("Bearer ").strip())
+            if token is None:
+                return None
     g.api_token = token
     return token.user
 

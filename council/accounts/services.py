@@ -3,6 +3,7 @@
 import secrets
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from council.accounts.models import ROLES, ApiToken, User, UserSession, hash_token
 from council.accounts.passwords import (
@@ -121,8 +122,11 @@ def start_session(user: User, *, ip: str = "", user_agent: str = "") -> str:
 
 
 def find_session(secret: str) -> UserSession | None:
+    # The session and its user in one statement: every signed-in request runs this.
     row = db.session.scalar(
-        sa.select(UserSession).where(UserSession.token_hash == hash_token(secret))
+        sa.select(UserSession)
+        .options(joinedload(UserSession.user, innerjoin=True))
+        .where(UserSession.token_hash == hash_token(secret))
     )
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None

@@ -20,9 +20,9 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from council import fiscal, permissions
+from council import cache, fiscal, permissions
 from council.activities import attachments as files
-from council.activities import queries, services
+from council.activities import listing, queries, services
 from council.activities.forms import (
     RSVP_CHOICES,
     ActivityForm,
@@ -105,19 +105,33 @@ def _parse_moment(raw: str | None) -> datetime | None:
 
 @bp.route("/")
 def index():
-    filters = queries.parse_filters(request.args)
-    page = queries.list_activities(
-        current_user, filters, per_page=current_app.config.get("PAGE_SIZE", 50)
+    filters = listing.parse_filters(request.args)
+    version = cache.data_version()
+    page = listing.list_activities(
+        current_user,
+        filters,
+        per_page=current_app.config.get("PAGE_SIZE", 50),
+        after=request.args.get("after", ""),
+        before=request.args.get("before", ""),
+        version=version,
+    )
+    lists = listing.filter_lists(version)
+    keyset = (
+        {"before": listing.cursor_of(page.items[0]), "after": listing.cursor_of(page.items[-1])}
+        if page.items
+        else {}
     )
     return render_template(
         "activities/index.html",
         page=page,
+        keyset=keyset,
+        fragment=cache.fragment,
         filters=filters,
-        years=queries.list_years(),
-        blocks=queries.list_blocks(),
-        categories=queries.list_categories(),
+        years=lists.years,
+        blocks=lists.blocks,
+        categories=lists.categories,
         statuses=STATUSES,
-        hq_filter=queries.HQ_FILTER,
+        hq_filter=listing.HQ_FILTER,
         can_create=current_user.is_authenticated
         and permissions.can_create_activity(current_user, _default_block_id()),
     )

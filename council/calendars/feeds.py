@@ -8,11 +8,14 @@ bumps the activity's version or updated_at and never overwrites a newer edit.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
 from council import fiscal, permissions
 from council.accounts.models import User, hash_token
@@ -74,14 +77,14 @@ def feed_clauses(user, window: Window, *, block_id=None, category_id=None) -> li
     return clauses
 
 
-_LATEST = (
+LATEST = (
     sa.select(sa.func.max(Activity.updated_at)).scalar_subquery(),
     sa.select(sa.func.max(Activity.id)).scalar_subquery(),
 )
 _memberships = Membership.__table__
 # Which blocks a member sees follows from the (small) memberships table: any change to it
 # changes these sums, so a personal feed's validator follows it without restating the rule.
-_MEMBERSHIPS = tuple(
+MEMBERSHIPS = tuple(
     sa.select(aggregate).scalar_subquery()
     for aggregate in (
         sa.func.count(),
@@ -90,7 +93,7 @@ _MEMBERSHIPS = tuple(
         sa.func.sum(_memberships.c.id * sa.func.coalesce(_memberships.c.last_fy, 1)),
     )
 )
-_FINGERPRINT = sa.select(*_LATEST)
+_FINGERPRINT = sa.select(*LATEST)
 _users = User.__table__
 # A personal feed's owner and its fingerprint in one statement, built once.
 _OWNER_AND_FINGERPRINT = sa.select(
@@ -99,8 +102,8 @@ _OWNER_AND_FINGERPRINT = sa.select(
     _users.c.block_id,
     _users.c.agency_id,
     _users.c.name,
-    *_LATEST,
-    *_MEMBERSHIPS,
+    *LATEST,
+    *MEMBERSHIPS,
 ).where(_users.c.feed_token_hash == sa.bindparam("token_hash"), _users.c.is_active.is_(True))
 
 
@@ -111,14 +114,25 @@ class Fingerprint:
     memberships: tuple = ()
 
 
+def single_read(statement, params=None):
+    """The first row of one statement, straight on a connection: the ORM's per-statement bind
+    lookup would cost more than the query itself on this path, which must stay near a bare
+    request's cost. On PostgreSQL, when the request has not opened a transaction, the
+    statement runs in autocommit: one round trip, where BEGIN and ROLLBACK around it would
+    make three (a 304 is this statement alone)."""
+    if db.engine.dialect.name != "postgresql" or db.session().in_transaction():
+        return db.session.connection().execute(statement, params).first()
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        return connection.execute(statement, params).first()
+
+
 def fingerprint() -> Fingerprint:
     """The latest change to any activity, from two index probes: every ORM edit (soft
     deletes included) stamps updated_at, and every insert takes a new id. Changes outside a
     feed's window or scope change it too: a client then downloads a feed that did not change,
     which is harmless, while the probe stays as cheap as a bare request."""
-    # Straight on the session's connection: the ORM's per-statement bind lookup would cost
-    # more than the query itself on this path, which must stay near a bare request's cost.
-    row = db.session.connection().execute(_FINGERPRINT).one()
+    row = single_read(_FINGERPRINT)
     return Fingerprint(row[0], row[1])
 
 
@@ -126,11 +140,7 @@ def owner_and_fingerprint(token: str) -> tuple[FeedOwner, Fingerprint] | None:
     """The active user whose personal-feed token this is, with the fingerprint of their
     feed (which also follows the memberships that decide what a member sees); None for an
     unknown, replaced or deactivated token. One query."""
-    row = (
-        db.session.connection()
-        .execute(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
-        .first()
-    )
+    row = single_read(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
     if row is None:
         return None
     return FeedOwner(*row[:5]), Fingerprint(row[5], row[6], tuple(row[7:]))
@@ -167,6 +177,31 @@ def last_modified(fp: Fingerprint, today: date) -> datetime:
     if fp.last_updated_at is None:
         return moved
     return max(fp.last_updated_at, moved)
+
+
+class BodyCache:
+    """Whole feed bodies of this process, by ETag, the most recently used few. The ETag names
+    everything a body depends on (the data's latest change, the window, the site, the scope
+    and, for a personal feed, the owner's rights and the memberships), so a body found here is
+    the one the feed would build now; none is kept while a change is settling."""
+
+    def __init__(self):
+        self._bodies: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, tag: str) -> bytes | None:
+        with self._lock:
+            body = self._bodies.get(tag)
+            if body is not None:
+                self._bodies.move_to_end(tag)
+            return body
+
+    def put(self, tag: str, body: bytes, entries: int) -> None:
+        with self._lock:
+            self._bodies[tag] = body
+            self._bodies.move_to_end(tag)
+            while len(self._bodies) > entries:
+                self._bodies.popitem(last=False)
 
 
 def activity_url(base_url: str, activity_id: int) -> str:
@@ -250,7 +285,6 @@ def fragments(clauses: Sequence, base_url: str) -> list[str]:
     whatever the number of events: one read, and for a cold cache one more read and one
     batched write."""
     prefix = ical.cache_prefix(base_url)
-    table = Activity.__table__
     rows = db.session.execute(
         sa.select(Activity.id, Activity.ics_cache)
         .where(*clauses)
@@ -285,6 +319,17 @@ def fragments(clauses: Sequence, base_url: str) -> list[str]:
             if row is not None:
                 out[position] = ical.build_event(event_from_row(row, base_url))
         if writes:
+            _store(writes)
+    return [f for f in out if f is not None]
+
+
+def _store(writes: list[dict]) -> None:
+    """Write the built VEVENTs back, best effort: a feed is a read (on SQLite its transaction
+    began deferred), and when another connection wrote meanwhile the fill gives way to it
+    (SQLITE_BUSY) and the next request fills the cache instead."""
+    table = Activity.__table__
+    try:
+        with db.session.begin_nested():
             db.session.execute(
                 sa.update(table)
                 .where(
@@ -296,4 +341,5 @@ def fragments(clauses: Sequence, base_url: str) -> list[str]:
                 .values(ics_cache=sa.bindparam("b_cache"), updated_at=table.c.updated_at),
                 writes,
             )
-    return [f for f in out if f is not None]
+    except OperationalError:
+        pass

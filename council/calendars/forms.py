@@ -25,18 +25,21 @@ class CalendarFilterForm(FlaskForm):
     agency = SelectField("機関(共催・参加)", validate_choice=False)
 
     def set_choices(self, choices: dict) -> None:
-        self.block.choices = (
-            [("", "すべて")]
-            + [(b.code, b.name) for b in choices["blocks"]]
-            + [("hq", "本府省(ブロックなし)")]
-        )
-        self.category.choices = [("", "すべて")] + [
-            (c.code, c.short_name or c.name) for c in choices["categories"]
-        ]
-        grouped: dict[str, list] = {}
-        for a in choices["agencies"]:
-            grouped.setdefault(a.ministry, []).append((str(a.id), a.name))
-        self.agency.choices = {"": [("", "すべて")], **grouped}
+        """The choices of the three selects, built once per `choices` (which the view keeps
+        for a minute) and shared by the requests meanwhile: they are only read."""
+        if "_lists" not in choices:
+            grouped: dict[str, list] = {}
+            for a in choices["agencies"]:
+                grouped.setdefault(a.ministry, []).append((str(a.id), a.name))
+            choices["_lists"] = (
+                [("", "すべて")]
+                + [(b.code, b.name) for b in choices["blocks"]]
+                + [("hq", "本府省(ブロックなし)")],
+                [("", "すべて")]
+                + [(c.code, c.short_name or c.name) for c in choices["categories"]],
+                {"": [("", "すべて")], **grouped},
+            )
+        self.block.choices, self.category.choices, self.agency.choices = choices["_lists"]
 
     def selected_labels(self, args: dict) -> list[str]:
         """The names of the filters in effect (`args`: the valid ones), for the heading."""

@@ -67,6 +67,7 @@ class Day:
     is_today: bool
     holiday: str | None
     items: list[Placement] = field(default_factory=list)
+    omitted: int = 0  # items of the day left out of `items` (the month grid shows a few)
 
     @property
     def weekday(self) -> str:
@@ -108,9 +109,12 @@ def build_days(
     *,
     today: date,
     in_range: Callable[[date], bool] | None = None,
+    omitted: dict[date, int] | None = None,
 ) -> list[Day]:
-    """One Day per date from first to last, each with the items that take place on it.
-    Items need `first_day` and `last_day` (Japan dates)."""
+    """One Day per date from first to last, each with the items that take place on it (and
+    the number left out of them, from `omitted`). Items need `first_day` and `last_day`
+    (Japan dates)."""
+    omitted = omitted or {}
     holidays = holidays_between(first, last)
     days = []
     by_date = {}
@@ -121,6 +125,7 @@ def build_days(
             in_range=in_range(current) if in_range else True,
             is_today=current == today,
             holiday=holidays.get(current),
+            omitted=omitted.get(current, 0),
         )
         days.append(day)
         by_date[current] = day

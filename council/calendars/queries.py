@@ -88,34 +88,13 @@ class CalendarItem:
         )
 
 
-def calendar_items(
-    user,
-    first_day: date,
-    last_day: date,
-    *,
-    block_id=None,
-    category_id: int | None = None,
-    agency_id: int | None = None,
-) -> list[CalendarItem]:
-    """What `user` may see that takes place between two Japan days (inclusive), in start
-    order. block_id: a block id, "hq" for headquarters meetings, or None for all. agency_id:
-    activities the agency co-organises or takes part in. One query."""
+def _items_query(
+    user, first_day: date, last_day: date, *, block_id=None, category_id=None, agency_id=None
+):
     start = fiscal.jst_datetime(first_day)
     end = fiscal.jst_datetime(last_day + timedelta(days=1))
     query = (
-        sa.select(
-            Activity.id,
-            Activity.title,
-            Activity.status,
-            Activity.starts_at,
-            Activity.ends_at,
-            Activity.is_all_day,
-            Activity.venue,
-            Activity.visibility,
-            Category.short_name,
-            Category.code,
-            Block.name,
-        )
+        sa.select(*_ITEM_COLUMNS)
         .join(Category, Category.id == Activity.category_id)
         .outerjoin(Block, Block.id == Activity.block_id)
         .where(
@@ -124,7 +103,6 @@ def calendar_items(
             Activity.starts_at < end,
             sa.or_(Activity.starts_at >= start, Activity.ends_at >= start),
         )
-        .order_by(Activity.is_all_day.desc(), Activity.starts_at, Activity.id)
     )
     if block_id == "hq":
         query = query.where(Activity.block_id.is_(None))
@@ -145,7 +123,79 @@ def calendar_items(
                 ),
             )
         )
+    return query
+
+
+_ITEM_COLUMNS = (
+    Activity.id,
+    Activity.title,
+    Activity.status,
+    Activity.starts_at,
+    Activity.ends_at,
+    Activity.is_all_day,
+    Activity.venue,
+    Activity.visibility,
+    Category.short_name,
+    Category.code,
+    Block.name,
+)
+_ITEM_ORDER = (Activity.is_all_day.desc(), Activity.starts_at, Activity.id)
+
+
+def calendar_items(
+    user,
+    first_day: date,
+    last_day: date,
+    *,
+    block_id=None,
+    category_id: int | None = None,
+    agency_id: int | None = None,
+) -> list[CalendarItem]:
+    """What `user` may see that takes place between two Japan days (inclusive), in start
+    order. block_id: a block id, "hq" for headquarters meetings, or None for all. agency_id:
+    activities the agency co-organises or takes part in. One query."""
+    query = _items_query(
+        user, first_day, last_day, block_id=block_id, category_id=category_id, agency_id=agency_id
+    ).order_by(*_ITEM_ORDER)
     return [CalendarItem.from_row(row) for row in _rows(query).all()]
+
+
+def _japan_day(column):
+    """The Japan date of a naive-UTC timestamp column, in SQL (Japan keeps no summer time)."""
+    if db.engine.dialect.name == "sqlite":
+        return sa.func.date(column, "+9 hours")
+    return sa.cast(column + sa.literal_column("INTERVAL '9 hours'"), sa.Date)
+
+
+def month_items(
+    user, first_day: date, last_day: date, *, per_day: int, **filters
+) -> tuple[list[CalendarItem], dict[date, int]]:
+    """calendar_items for the month grid, which shows a few items a day: at most `per_day`
+    of the items that begin on each day (in calendar order), and every item that runs over
+    several days. Returns the items and, for each day, how many of its items were left out,
+    so that the page's cost does not grow with how busy the month is. One query."""
+    day = _japan_day(Activity.starts_at)
+    ranked = (
+        _items_query(user, first_day, last_day, **filters)
+        .add_columns(
+            sa.func.row_number().over(partition_by=day, order_by=_ITEM_ORDER).label("rank"),
+            sa.func.count().over(partition_by=day).label("on_day"),
+            (day != _japan_day(Activity.ends_at)).label("spans"),
+        )
+        .subquery()
+    )
+    query = (
+        sa.select(*ranked.c)
+        .where(sa.or_(ranked.c.rank <= per_day, ranked.c.spans.is_(True)))
+        .order_by(ranked.c.is_all_day.desc(), ranked.c.starts_at, ranked.c.id)
+    )
+    items, omitted = [], {}
+    for row in _rows(query).all():
+        item = CalendarItem.from_row(row)
+        items.append(item)
+        omitted.setdefault(item.first_day, row.on_day)
+        omitted[item.first_day] -= 1
+    return items, {d: n for d, n in omitted.items() if n}
 
 
 def filter_choices() -> dict:

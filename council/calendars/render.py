@@ -46,21 +46,52 @@ def item_link(item, activity_path: str, continued: bool = False, show_time: bool
     return Markup(_link(item, escape(activity_path), continued, show_time))
 
 
-def day_items(day, activity_path: str) -> Markup:
-    """The list of a month cell's items (nothing when it has none)."""
+# A month cell shows this many items at most, then 「他N件」 linking to the day's week: the page
+# costs the same however busy the month, and a cell stays readable on a phone.
+MONTH_CELL_ITEMS = 3
+
+
+def day_items(day, activity_path: str, more_url: str = "") -> Markup:
+    """The list of a month cell's items (nothing when it has none): the first
+    MONTH_CELL_ITEMS, and when there are more, 「他N件」 linking to `more_url` + the day's date
+    (the week view of that day, which lists every item)."""
     if not day.items:
         return Markup("")
     path = escape(activity_path)
+    shown = day.items[:MONTH_CELL_ITEMS]
     links = "".join(
-        f"<li>{_link(placed.item, path, placed.is_continued, True)}</li>" for placed in day.items
+        f"<li>{_link(placed.item, path, placed.is_continued, True)}</li>" for placed in shown
     )
+    hidden = len(day.items) - len(shown) + day.omitted
+    if hidden:
+        links += (
+            f'<li><a class="cal-more" href="{escape(more_url)}{day.date.isoformat()}">'
+            f'他{hidden}件<span class="visually-hidden">({day.date.month}月{day.date.day}日の'
+            "予定をすべて見る)</span></a></li>"
+        )
     return Markup(f'<ul class="calendar__items">{links}</ul>')
+
+
+_OPTIONS: dict = {}  # (id(choices), current) -> (choices, html)
 
 
 def select_options(choices, current: str) -> Markup:
     """The <option>s of a filter select (grouped by <optgroup> when `choices` is a mapping,
     as WTForms takes them), `current` selected. Written here for the same reason as the
-    items: the agency list alone has some 120 entries."""
+    items: the agency list alone has some 120 entries. Kept per choices object (the filter
+    form shares them for a minute) and selection."""
+    key = (id(choices), current)
+    kept = _OPTIONS.get(key)
+    if kept is not None and kept[0] is choices:
+        return kept[1]
+    html = _select_options(choices, current)
+    if len(_OPTIONS) > 512:
+        _OPTIONS.clear()
+    _OPTIONS[key] = (choices, html)
+    return html
+
+
+def _select_options(choices, current: str) -> Markup:
 
     def options(pairs) -> str:
         return "".join(

@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from council import fiscal, permissions
+from council import cache, fiscal, permissions
 from council.activities.models import Activity, Category
 from council.calendars import feeds, grid, ical, queries, render, services
 from council.calendars.forms import VIEWS, CalendarFilterForm, parse_date, parse_month
@@ -143,8 +143,38 @@ def month():
     anchor = _anchor(form, today)
     args, ids = _filters(form, choices)
     span = _span(view, anchor)
-    items = queries.calendar_items(current_user, span.items_first, span.items_last, **ids)
-    days = grid.build_days(span.first, span.last, items, today=today, in_range=span.in_range)
+    # The month grid is kept per data version for everyone who sees the same activities.
+    grid_key = None
+    if view == "month" and (version := cache.data_version()) is not None:
+        user = current_user
+        scope = (getattr(user, "role", None), getattr(user, "block_id", None))
+        scope += (getattr(user, "agency_id", None),)
+        grid_key = (scope, anchor.year, anchor.month, tuple(ids.items()), today, version)
+        # Category and block names are reference data, read again every minute (with the
+        # filter choices): a grid is kept no longer than they are.
+        refreshed = current_app.extensions["calendars.filter_choices"]["until"]
+        grid_key += (request.script_root, tuple(sorted(args.items())), refreshed)
+    grid_kept = grid_key is not None and cache.store("calendars.grid").get(grid_key) is not None
+    if grid_kept:
+        items, omitted = [], {}
+    elif view == "month":
+        items, omitted = queries.month_items(
+            current_user,
+            span.items_first,
+            span.items_last,
+            per_day=render.MONTH_CELL_ITEMS,
+            **ids,
+        )
+    else:
+        items = queries.calendar_items(current_user, span.items_first, span.items_last, **ids)
+        omitted = {}
+    days = (
+        []
+        if grid_kept
+        else grid.build_days(
+            span.first, span.last, items, today=today, in_range=span.in_range, omitted=omitted
+        )
+    )
     feed_args = {k: v for k, v in args.items() if k in ("block", "category")}
     return render_template(
         f"calendars/{view}.html",
@@ -170,6 +200,9 @@ def month():
             "today": url_for(".month", view=view, **args),
         },
         view_urls={v: url_for(".month", view=v, date=anchor.isoformat(), **args) for v in VIEWS},
+        more_url=url_for(".month", view="week", **args) + "&date=",
+        grid_key=grid_key,
+        fragment=cache.fragment,
         public_feed_url=url_for(".public_feed", _external=True, **feed_args),
         today=today,
     ), status
@@ -213,10 +246,15 @@ def _feed(
     if not_modified:
         response = Response(status=304)
     else:
-        clauses = feeds.feed_clauses(user, window, block_id=block_id, category_id=category_id)
-        body = ical.assemble(name, feeds.fragments(clauses, base_url))
-        # The feed may have filled the VEVENT cache: keep it for the next request.
-        db.session.commit()
+        bodies = current_app.extensions.setdefault("calendars.feed_bodies", feeds.BodyCache())
+        body = bodies.get(tag)
+        if body is None:
+            clauses = feeds.feed_clauses(user, window, block_id=block_id, category_id=category_id)
+            body = ical.assemble(name, feeds.fragments(clauses, base_url))
+            # The feed may have filled the VEVENT cache: keep it for the next request.
+            db.session.commit()
+            if not settling:
+                bodies.put(tag, body, current_app.config.get("FEED_BODY_CACHE_ENTRIES", 8))
         response = Response(body, mimetype="text/calendar")
         response.headers["Content-Disposition"] = 'inline; filename="calendar.ics"'
     response.set_etag(tag, weak=True)

@@ -8,7 +8,7 @@ from council import fiscal, permissions
 from council.activities.models import HQ_KINDS
 from council.converters import MAX_ID
 from council.extensions import utc_now
-from council.reports import charts, exports, queries
+from council.reports import cache, charts, exports, queries
 from council.reports.queries import HQ, MEASURES, PLAN_VS_ACTUAL, ReportError
 from council.submissions import queries as submission_queries
 
@@ -56,7 +56,7 @@ def index():
 @bp.route("/fy/<int:year>")
 def fiscal_year(year: int):
     _year(year)
-    figures = queries.year_figures(year)
+    figures, version = cache.year_figures(year)
     pva_block = request.args.get("pva_block") or None
     if pva_block and figures.axes.block(pva_block) is None:
         return _bad_request("ブロックの指定が正しくありません。")
@@ -70,6 +70,8 @@ def fiscal_year(year: int):
         hq_labels=exports.HQ_LABELS,
         drill=url_for("reports.activities", year=year),
         submitted_plans=submission_queries.plan_vs_actual(year),
+        fragment=cache.fragment,
+        version=version,
     )
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from council import permissions
+from council import cache, permissions
 from council.activities.models import Activity, Minutes
 from council.directory.models import Block
 from council.extensions import db
@@ -102,11 +102,36 @@ class SearchHit:
     minutes_status: str | None
 
 
-def search(user, query: str, *, limit: int, offset: int = 0) -> tuple[int, list[SearchHit]]:
-    """(number of matches, one page of hits, newest first). Two queries."""
+# Search results follow the activities and memberships (council/cache.py) and the minutes
+# (their text and status): a page of results is kept per data version. A term of one or two
+# characters is matched by a scan, which a busy site then runs once per change, not per visit.
+MINUTES_VERSION = (
+    sa.select(sa.func.max(Minutes.updated_at)).scalar_subquery(),
+    sa.select(sa.func.max(Minutes.id)).scalar_subquery(),
+)
+
+
+def search(
+    user, query: str, *, limit: int, offset: int = 0, version: tuple | None = None
+) -> tuple[int, list[SearchHit]]:
+    """(number of matches, one page of hits, newest first). One statement; none when this
+    page of results is kept for the data `version` (cache.data_version(*MINUTES_VERSION),
+    read by the caller; None keeps nothing)."""
     terms = terms_of(query)
     if not terms:
         return 0, []
+    scope = (
+        getattr(user, "role", None),
+        getattr(user, "block_id", None),
+        getattr(user, "agency_id", None),
+        tuple(terms),
+        limit,
+        offset,
+    )
+    return cache.kept("search.hits", scope, version, lambda: _search(user, terms, limit, offset))
+
+
+def _search(user, terms: list[str], limit: int, offset: int) -> tuple[int, list[SearchHit]]:
     dialect = db.session.get_bind().dialect.name
     visible = sa.or_(
         sa.and_(
@@ -130,7 +155,6 @@ def search(user, query: str, *, limit: int, offset: int = 0) -> tuple[int, list[
         )
         .where(visible, *_term_clauses(terms, dialect))
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
     rows = db.session.execute(
         base.with_only_columns(
             SearchDocument.object_type,
@@ -142,13 +166,21 @@ def search(user, query: str, *, limit: int, offset: int = 0) -> tuple[int, list[
             Activity.status,
             Block.name,
             Minutes.status,
+            # The number of matches comes with the page, in the same statement.
+            sa.func.count().over().label("total"),
         )
         .outerjoin(Block, Block.id == Activity.block_id)
         .order_by(Activity.starts_at.desc(), SearchDocument.id.desc())
         .limit(limit)
         .offset(offset)
     ).all()
-    return total or 0, [SearchHit(*row) for row in rows]
+    if rows:
+        total = rows[0].total
+    elif offset:  # a page past the end: count alone
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    else:
+        total = 0
+    return total or 0, [SearchHit(*row[:-1]) for row in rows]
 
 
 def snippet(text: str, terms: list[str], width: int = 60) -> tuple[str, str, str]:

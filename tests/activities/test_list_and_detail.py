@@ -90,6 +90,36 @@ def test_paging_keeps_filters_and_queries_do_not_grow(
     assert large["n"] == small["n"]
 
 
+def _link(response, rel: str) -> str:
+    import html
+
+    match = re.search(rf'<a href="([^"]+)" rel="{rel}">', response.get_data(as_text=True))
+    return html.unescape(match.group(1)) if match else ""
+
+
+def test_the_pager_walks_by_position_there_and_back(app, sec_client, make_activity):
+    app.config["PAGE_SIZE"] = 5
+    for day in range(1, 13):
+        make_activity(title=f"会議{day:02d}", start=f"2007-05-{day:02d} 10:00")
+    # Two at the same moment: the id decides their order, and neither is lost between pages.
+    make_activity(title="会議08b", start="2007-05-08 10:00")
+
+    first = sec_client.get("/activities/?fy=2007")
+    second = sec_client.get(_link(first, "next"))
+    third = sec_client.get(_link(second, "next"))
+    assert "after=" in _link(first, "next") and "page=2" in _link(first, "next")
+    seen = _titles(first) + _titles(second) + _titles(third)
+    assert seen == ["会議12", "会議11", "会議10", "会議09", "会議08b", "会議08"] + [
+        f"会議{d:02d}" for d in range(7, 0, -1)
+    ]
+    assert _link(third, "next") == "" and "3 / 3 ページ" in third.get_data(as_text=True)
+    back = sec_client.get(_link(third, "prev"))
+    assert _titles(back) == _titles(second) and "2 / 3 ページ" in back.get_data(as_text=True)
+    assert _titles(sec_client.get(_link(back, "prev"))) == _titles(first)
+    # A mangled position is ignored: the page number alone decides.
+    assert _titles(sec_client.get("/activities/?fy=2007&page=3&after=x_y")) == _titles(third)
+
+
 def test_detail_shows_everything(sec_client, make_activity):
     activity = make_activity(
         title="平成19年度 第2回関東地域ブロック協議会",

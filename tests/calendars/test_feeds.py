@@ -315,6 +315,26 @@ def test_no_304_is_promised_while_recent_changes_may_still_commit(app, client, m
     assert client.get("/calendar.ics", headers={"If-None-Match": etag}).status_code == 304
 
 
+def test_a_settled_feed_is_served_whole_until_the_data_changes(
+    app, client, make_activity, day, count_queries
+):
+    activity_id = make_activity(title="古い件名", start=day(3, "10:00"), visibility="public").id
+    db.session.execute(
+        sa.update(Activity.__table__).values(updated_at=utc_now() - timedelta(minutes=5))
+    )
+    db.session.commit()
+    first = client.get("/calendar.ics").data
+    fresh_request_state()
+    with count_queries() as again:
+        assert client.get("/calendar.ics").data == first
+    assert again["n"] == 1  # the validator's probe; the body is this process's copy
+
+    update_activity(db.session.get(Activity, activity_id), actor=None, title="新しい件名")
+    db.session.commit()
+    changed = client.get("/calendar.ics").get_data(as_text=True)
+    assert "新しい件名" in changed and "古い件名" not in changed
+
+
 # --- the per-activity cache -------------------------------------------------------------------
 
 

@@ -384,3 +384,31 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     large = {url: measure(url) for url in urls}
     assert small == large
     assert large["/reports/fy/2007"] <= 6
+
+
+def test_settled_figures_are_kept_per_data_version(make_activity, hq_client, count_queries):
+    """Once the data has settled, the year's figures and tables come from this process's
+    copy; any change to an activity (a new version of the data) shows on the next request."""
+    import sqlalchemy as sa
+
+    from council.activities.models import Activity
+
+    kept = make_activity(block="kanto", category="council", status="held", start="2007-05-10")
+    make_activity(block="kinki", category="council", status="held", start="2007-06-10")
+    settled = utc_now().replace(year=2020)
+    db.session.execute(sa.update(Activity.__table__).values(updated_at=settled))
+    db.session.commit()
+
+    first = hq_client.get("/reports/fy/2007").get_data(as_text=True)
+    db.session.expire_all()
+    with count_queries() as again:
+        second = hq_client.get("/reports/fy/2007").get_data(as_text=True)
+    assert second == first
+    assert counts(first, "matrix")[("kanto", "council")] == 1
+    assert again["n"] <= 5  # no GROUP BY: the figures of this data version were kept
+
+    db.session.get(Activity, kept.id).deleted_at = utc_now()  # an edit: a soft delete
+    db.session.commit()
+    changed = hq_client.get("/reports/fy/2007").get_data(as_text=True)
+    assert counts(changed, "matrix")[("kanto", "council")] == 0
+    assert counts(changed, "matrix")[("kinki", "council")] == 1
