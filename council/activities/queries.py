@@ -11,17 +11,20 @@ from sqlalchemy.orm import selectinload
 from council import fiscal, permissions
 from council.activities.models import (
     KINDS,
+    NATIONAL,
     STATUSES,
     VISIBILITIES,
     Activity,
     Attachment,
     Attendance,
     Category,
+    activity_backers,
 )
 from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Membership, Ministry
 from council.extensions import db
 from council.measures.models import Measure
+from council.reference.models import Prefecture
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 HQ_FILTER = "hq"  # the block filter value for headquarters meetings (no block)
@@ -34,6 +37,8 @@ class ListFilters:
     category: str = ""
     status: str = ""
     q: str = ""
+    # "1": only activities that someone backs (後援).
+    backed: str = ""
     page: int = 1
 
     def args(self) -> dict:
@@ -44,6 +49,7 @@ class ListFilters:
             "category": self.category,
             "status": self.status,
             "q": self.q,
+            "backed": self.backed,
         }
         return {k: v for k, v in out.items() if v not in (None, "")}
 
@@ -72,6 +78,7 @@ def parse_filters(args) -> ListFilters:
         category=_clean(args.get("category"), 20),
         status=_clean(args.get("status"), 20),
         q=_clean(args.get("q"), 100),
+        backed="1" if args.get("backed") == "1" else "",
         page=max(1, min(page, 100_000)),
     )
 
@@ -87,13 +94,17 @@ def list_activities(user, filters: ListFilters, per_page: int) -> Page:
     if filters.fy is not None:
         where.append(Activity.fiscal_year == filters.fy)
     if filters.block == HQ_FILTER:
-        where.append(Activity.block_id.is_(None))
+        where.append(sa.and_(Activity.block_id.is_(None), Activity.is_national.is_(False)))
+    elif filters.block == NATIONAL:
+        where.append(Activity.is_national.is_(True))
     elif filters.block:
         where.append(Activity.block.has(Block.code == filters.block))
     if filters.category:
         where.append(Activity.category.has(Category.code == filters.category))
     if filters.status in STATUSES:
         where.append(Activity.status == filters.status)
+    if filters.backed:
+        where.append(sa.exists().where(activity_backers.c.activity_id == Activity.id))
     if filters.q:
         where.append(
             sa.or_(
@@ -129,6 +140,10 @@ def get_visible_activity(user, activity_id: int) -> Activity | None:
 
 def list_blocks() -> list[Block]:
     return list(db.session.scalars(sa.select(Block).order_by(Block.sort_order)))
+
+
+def list_prefectures() -> list[Prefecture]:
+    return list(db.session.scalars(sa.select(Prefecture).order_by(Prefecture.id)))
 
 
 def list_categories() -> list[Category]:
@@ -293,6 +308,7 @@ FIELD_LABELS = {
     "original_starts_at": "当初の予定日",
     "is_new_date_pending": "新しい日程が未定",
     "organizers": "共催機関",
+    "backers": "後援",
     "participant_agencies": "参加機関",
     "measures": "説明する施策",
     "deleted_at": "削除",
@@ -312,7 +328,7 @@ def display_value(name: str, value) -> str:
         if local.hour == 0 and local.minute == 0:
             return fiscal.format_date(local)
         return fiscal.format_datetime(local)
-    if name == "block_id":
+    if name in ("block_id", "region_block_id"):
         block = db.session.get(Block, value)
         return block.name if block else str(value)
     if name == "category_id":
@@ -346,6 +362,7 @@ def current_values(activity: Activity) -> dict[str, str]:
         "participants": display_value("participants", activity.participants),
         "description": display_value("description", activity.description),
         "organizers": display_value("organizers", [a.name for a in activity.organizers]),
+        "backers": display_value("backers", [a.name for a in activity.backers]),
         "participant_agencies": display_value(
             "participant_agencies", [a.name for a in activity.participant_agencies]
         ),
@@ -441,7 +458,11 @@ def duplicate_values(activity: Activity) -> dict:
     """Form data for "duplicate as new": what a recurring activity keeps from year to year.
     The date, head count, description, attendance and files are the new one's own."""
     return {
-        "block": str(activity.block_id or ""),
+        "block": NATIONAL if activity.is_national else str(activity.block_id or ""),
+        "host_prefecture": str(activity.host_prefecture_id or ""),
+        "host_city": activity.host_city,
+        "region_block": str(activity.region_block_id or ""),
+        "backers": [a.id for a in activity.backers],
         "category": activity.category.code,
         "kind": activity.kind or "",
         "title": next_year_title(activity.title, activity.fiscal_year),
