@@ -28,7 +28,7 @@ class CalendarFilterForm(FlaskForm):
         self.block.choices = (
             [("", "すべて")]
             + [(b.code, b.name) for b in choices["blocks"]]
-            + [("hq", "本府省(ブロックなし)")]
+            + [("national", "全国(本府省主催の行事)"), ("hq", "本府省(ブロックなし)")]
         )
         self.category.choices = [("", "すべて")] + [
             (c.code, c.short_name or c.name) for c in choices["categories"]

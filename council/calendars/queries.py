@@ -7,6 +7,8 @@ import sqlalchemy as sa
 
 from council import fiscal, permissions
 from council.activities.models import (
+    NATIONAL,
+    NATIONAL_LABEL,
     STATUSES,
     Activity,
     Category,
@@ -114,7 +116,7 @@ def calendar_items(
             Activity.visibility,
             Category.short_name,
             Category.code,
-            Block.name,
+            sa.case((Activity.is_national.is_(True), NATIONAL_LABEL), else_=Block.name),
         )
         .join(Category, Category.id == Activity.category_id)
         .outerjoin(Block, Block.id == Activity.block_id)
@@ -127,7 +129,9 @@ def calendar_items(
         .order_by(Activity.is_all_day.desc(), Activity.starts_at, Activity.id)
     )
     if block_id == "hq":
-        query = query.where(Activity.block_id.is_(None))
+        query = query.where(Activity.block_id.is_(None), Activity.is_national.is_(False))
+    elif block_id == NATIONAL:
+        query = query.where(Activity.is_national.is_(True))
     elif block_id is not None:
         query = query.where(Activity.block_id == block_id)
     if category_id is not None:

@@ -76,11 +76,19 @@ def fiscal_year(year: int):
 def block(year: int, code: str):
     _year(year)
     ax = queries.axes()
-    block = ax.block(code)
-    if block is None:
-        abort(404)
-    rows = queries.detail_rows(year, block.id, current_user, ax=ax)
-    counts = queries.year_figures(year, ax, block_id=block.id).held[block.code]
+    if code == NATIONAL:
+        # The 全国 line: headquarters' own events, laid out as a block's detail.
+        block = queries.Axis(0, NATIONAL, "全国", "全国")
+        rows = queries.detail_rows(year, NATIONAL, current_user, ax=ax)
+        figures = queries.year_figures(year, ax)
+        counts, kinds = figures.national["held"], figures.national_by_kind["held"]
+    else:
+        block = ax.block(code)
+        if block is None:
+            abort(404)
+        rows = queries.detail_rows(year, block.id, current_user, ax=ax)
+        figures = queries.year_figures(year, ax, block_id=block.id)
+        counts, kinds = figures.held[block.code], figures.by_kind["held"][block.code]
     seen = {c.code: 0 for c in ax.categories}
     for row in rows:
         seen[row.category_code] += 1
@@ -91,6 +99,8 @@ def block(year: int, code: str):
         ax=ax,
         rows=rows,
         counts=counts,
+        kinds=kinds,
+        council_kinds=COUNCIL_KINDS,
         seen=seen,
         drill=url_for("reports.activities", year=year),
     )
