@@ -13,18 +13,15 @@ import sqlalchemy as sa
 
 from council.activities.csv_io import ImportSummary, import_activities
 from council.activities.models import Activity
-from council.directory.models import Agency, Ministry
+from council.directory.models import Agency
 from council.extensions import db
 from council.reference.models import Prefecture
 from council.seed import load_json
 
 EVENTS_FILE = "national_events.csv"
-# Headquarters-level organisations: co-hosts and backers of national events, no council seat.
-HQ_ORGANISATIONS = {
-    "内閣府": "内閣府",
-    "文部科学省": "文部科学省",
-    "経済産業省": "経済産業省",
-}
+# Headquarters-level organisations: co-hosts and backers of national events, no council seat
+# (kind その他: only branch offices and IAAs carry a ministry).
+HQ_ORGANISATIONS = ("内閣府", "文部科学省", "経済産業省")
 BACKER = "内閣府"
 SEMINAR = "地域クラスターセミナー"
 # Headquarters backs the seminar series from this fiscal year (平成19年度).
@@ -33,12 +30,14 @@ BACKED_FROM_FY = 2007
 
 def ensure_hq_organisations() -> dict[str, Agency]:
     """The ministries themselves as organisations (kind その他), created once."""
-    ministries = {m.name: m for m in db.session.scalars(sa.select(Ministry))}
+    tokyo = db.session.scalar(sa.select(Prefecture).where(Prefecture.code == "13"))
     out = {}
-    for name, ministry in HQ_ORGANISATIONS.items():
+    for name in HQ_ORGANISATIONS:
         agency = db.session.scalar(sa.select(Agency).where(Agency.name == name))
         if agency is None:
-            agency = Agency(name=name, kind="other", ministry=ministries.get(ministry), city="東京")
+            agency = Agency(
+                name=name, kind="other", city="東京", prefecture_id=tokyo.id if tokyo else None
+            )
             db.session.add(agency)
         out[name] = agency
     db.session.flush()
