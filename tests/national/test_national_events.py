@@ -240,3 +240,30 @@ def test_the_xlsx_has_a_national_sheet(seeded, make_user, login_as, client):
     national_col = header.index("全国") + 1
     total_row = next(r for r in range(4, 30) if summary.cell(row=r, column=1).value == "合計")
     assert summary.cell(row=total_row, column=national_col).value == 5
+    # The 全国 line has a detail page like a block's.
+    detail = client.get("/reports/fy/2007/blocks/national").get_data(as_text=True)
+    assert "全国(本府省主催の行事)" in detail and "クラスタージャパン2007" in detail
+    assert "合同展示会等イベントの開催(" in detail
+
+
+def test_the_activity_csv_exports_national_events_and_reimports_them_unchanged(
+    seeded, make_user, login_as, client
+):
+    hq = make_user(role="hq")
+    load_national_events(events_csv(), actor=hq)
+    db.session.commit()
+    login_as(hq)
+    exported = client.get("/activities/export.csv?block=national&fy=2007").get_data()
+    rows = list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))
+    assert len(rows) == 5 and {r["block"] for r in rows} == {"national"}
+    cluster_japan = next(r for r in rows if r["title"] == "クラスタージャパン2007")
+    assert cluster_japan["organizers"] == "文部科学省;経済産業省"
+    # 全国 is accepted as the block, as its code is.
+    relabelled = exported.decode("utf-8-sig").replace("\r\nnational,", "\r\n全国,").encode()
+    response = client.post(
+        "/activities/import",
+        data={"file": (io.BytesIO(relabelled), "national.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:1500]
+    assert len(_national_events()) == 12
