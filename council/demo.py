@@ -26,6 +26,7 @@ from council.demo_plan import Directory, PlannedActivity, build_plan
 from council.directory.models import Agency, Block, Membership
 from council.extensions import db, utc_now
 from council.measures.models import Measure
+from council.national.events import load_national_events
 
 DEMO_NAMESPACE = uuid.UUID("8f0c2a8e-2007-4b1d-9c3e-0d2a1b5c7e11")
 
@@ -159,4 +160,5 @@ def load_demo() -> list[tuple[str, str, str]]:
         if item.minutes is not None:
             _add_minutes(activity, item, agencies)
     db.session.flush()
+    load_national_events()
     return ensure_demo_logins()

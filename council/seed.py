@@ -127,17 +127,38 @@ def seed_measures() -> None:
                         measure_id=measure.id, fiscal_year=int(year), amount_million=amount
                     )
                 )
+    _seed_measure_history(data["measures"])
     for row in data["published_totals"]:
-        if (
-            db.session.scalar(sa.select(PublishedTotal).filter_by(fiscal_year=row["fiscal_year"]))
-            is None
-        ):
+        total = db.session.scalar(
+            sa.select(PublishedTotal).filter_by(fiscal_year=row["fiscal_year"])
+        )
+        if total is None:
             db.session.add(PublishedTotal(**row))
+        elif not total.note:
+            total.note = row.get("note", "")
     for row in data["slot_figures"]:
         key = {"programme": row["programme"], "fiscal_year": row["fiscal_year"]}
         if db.session.scalar(sa.select(SlotFigure).filter_by(**key)) is None:
             db.session.add(SlotFigure(**row))
     db.session.flush()
+
+
+def _seed_measure_history(rows: list[dict]) -> None:
+    """Life, successor, programme and flags from the reference data, where none is set yet
+    (headquarters completes and corrects them; a re-seed never overwrites that)."""
+    measures = {m.name: m for m in db.session.scalars(sa.select(Measure))}
+    for row in rows:
+        measure = measures[row["name"]]
+        if measure.first_fy is None and row.get("first_fy"):
+            measure.first_fy = row["first_fy"]
+        if measure.last_fy is None and row.get("last_fy"):
+            measure.last_fy = row["last_fy"]
+        if measure.successor_id is None and row.get("successor"):
+            measure.successor = measures[row["successor"]]
+        if measure.parent_id is None and row.get("parent"):
+            measure.parent = measures[row["parent"]]
+        if not measure.flags and row.get("flags"):
+            measure.flags = ",".join(row["flags"])
 
 
 def seed_all() -> None:

@@ -52,7 +52,9 @@ def test_seed_twice_leaves_the_same_rows(app):
     assert first["Block"] == 10
     assert first["Ministry"] == 8
     assert first["Category"] == 9
-    assert first["Measure"] == 18
+    # The 18 FY2007 lines, their FY2008 successor and five sub-programmes.
+    assert first["Measure"] == 24
+    assert first["MeasureBudget"] == 18
 
 
 def test_every_block_has_a_realistic_council(seeded):

@@ -36,7 +36,7 @@ from council.activities.csv_rows import (
     check_record,
     read_header,
 )
-from council.activities.models import STATUSES, Activity
+from council.activities.models import NATIONAL, STATUSES, Activity
 from council.activities.services import create_activity, update_activity
 from council.audit.hooks import set_reason
 from council.extensions import db, utc_now
@@ -188,7 +188,8 @@ def _existing(rows: list[ParsedRow]) -> dict:
             .options(selectinload(Activity.organizers))
         )
         for activity in db.session.scalars(query):
-            found[activity_key(activity.block_id, activity.starts_at, activity.title)] = activity
+            scope = NATIONAL if activity.is_national else activity.block_id
+            found[activity_key(scope, activity.starts_at, activity.title)] = activity
     return found
 
 
@@ -224,6 +225,7 @@ def import_activities(
             create_activity(
                 actor=actor,
                 block_id=row.block.id if row.block else None,
+                is_national=row.is_national,
                 category_id=row.category.id,
                 kind=row.kind,
                 title=row.title,
@@ -288,7 +290,12 @@ def _moment_text(moment: datetime | None, is_all_day: bool) -> str:
 
 
 def export_query(
-    user, *, fiscal_year: int | None = None, block_id: int | None = None, hq_only: bool = False
+    user,
+    *,
+    fiscal_year: int | None = None,
+    block_id: int | None = None,
+    hq_only: bool = False,
+    national_only: bool = False,
 ):
     """The activities this user may see, oldest first, ready for export_csv().
     hq_only keeps the headquarters meetings (no block)."""
@@ -306,7 +313,9 @@ def export_query(
     if block_id is not None:
         query = query.where(Activity.block_id == block_id)
     elif hq_only:
-        query = query.where(Activity.block_id.is_(None))
+        query = query.where(Activity.block_id.is_(None), Activity.is_national.is_(False))
+    elif national_only:
+        query = query.where(Activity.is_national.is_(True))
     return query
 
 
@@ -319,7 +328,7 @@ def export_csv(activities: Iterable[Activity]) -> bytes:
         writer.writerow(
             escape_cell(cell)
             for cell in (
-                a.block.code if a.block else "",
+                NATIONAL if a.is_national else (a.block.code if a.block else ""),
                 a.category.code,
                 a.kind or "",
                 a.title,

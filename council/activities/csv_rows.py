@@ -22,7 +22,15 @@ from council.activities.forms import (
     check_plausible,
     has_control_chars,
 )
-from council.activities.models import COUNCIL_KINDS, HQ_KINDS, STATUSES, VISIBILITIES, Category
+from council.activities.models import (
+    COUNCIL_KINDS,
+    HQ_KINDS,
+    NATIONAL,
+    NATIONAL_LABEL,
+    STATUSES,
+    VISIBILITIES,
+    Category,
+)
 from council.directory.models import Agency, Block
 from council.extensions import db
 
@@ -110,13 +118,16 @@ class ParsedRow:
     visibility: str | None
     participants: int | None
     organizers: list[Agency] | None
+    is_national: bool = False
 
     @property
     def key(self):
-        return activity_key(self.block.id if self.block else None, self.starts_at, self.title)
+        scope = NATIONAL if self.is_national else (self.block.id if self.block else None)
+        return activity_key(scope, self.starts_at, self.title)
 
 
 def activity_key(block_id, starts_at: datetime, title: str):
+    """`block_id` is a block id, None (a headquarters meeting) or NATIONAL."""
     return (block_id, starts_at.astimezone(UTC), title)
 
 
@@ -223,7 +234,7 @@ class RowChecker:
                 line_of("status"), "status", "開催日が今日より後の活動は「実施」にできません。"
             )
         if "block" in clean and block is not False and self.check_permissions:
-            block_id = block.id if block else None
+            block_id = block.id if isinstance(block, Block) else None
             if not permissions.can_import_activities(self.actor, block_id):
                 self.problem(line_of("block"), "block", self._refusal(block), forbidden=True)
         if len(self.problems) > before or category is None or schedule is None or not title:
@@ -231,7 +242,8 @@ class RowChecker:
         starts_at, ends_at, is_all_day = schedule
         return ParsedRow(
             line=start,
-            block=block or None,
+            block=block if isinstance(block, Block) else None,
+            is_national=block == NATIONAL,
             category=category,
             kind=kind,
             title=title,
@@ -246,7 +258,12 @@ class RowChecker:
             organizers=organizers,
         )
 
-    def _refusal(self, block: Block | None) -> str:
+    def _refusal(self, block) -> str:
+        if block == NATIONAL:
+            return (
+                "全国の行事(national)を取り込めるのは本府省・システム管理者だけです。"
+                "地域ブロックの事務局は全国の行事を登録・編集できません。"
+            )
         if block is None:
             return "本府省の会議(ブロック空欄)を取り込めるのは本府省・システム管理者だけです。"
         own = getattr(getattr(self.actor, "block", None), "name", None)
@@ -255,12 +272,15 @@ class RowChecker:
         return f"{block.name}ブロックの行を取り込む権限がありません。"
 
     def _block(self, clean, line_of):
-        """The Block, None for a headquarters meeting, or False when unreadable."""
+        """The Block, None for a headquarters meeting, NATIONAL for headquarters' own events,
+        or False when unreadable."""
         if "block" not in clean:
             return False
         value = clean["block"]
         if value == "":
             return None
+        if _norm(value) in (NATIONAL, NATIONAL_LABEL):
+            return NATIONAL
         block = self.blocks.get(_norm(value))
         if block is None:
             self.problem(

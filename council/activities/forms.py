@@ -28,11 +28,18 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from council import fiscal
-from council.activities.models import COUNCIL_KINDS, HQ_KINDS, VISIBILITIES
+from council.activities.models import (
+    COUNCIL_KINDS,
+    HQ_KINDS,
+    NATIONAL,
+    NATIONAL_LABEL,
+    VISIBILITIES,
+)
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 TITLE_MAX = 200
 VENUE_MAX = 200
+CITY_MAX = 40
 DESCRIPTION_MAX = 10_000
 REASON_MAX = 1_000
 PERSONS_MAX = 500
@@ -238,7 +245,7 @@ class ActivityForm(ScheduleMixin, FlaskForm):
         invalid_choice_message="地域ブロックを一覧から選んでください。",
     )
     category = SelectField(
-        "区分", choices=[], invalid_choice_message="区分を一覧から選んでください。"
+        "区分", choices=[], default="", invalid_choice_message="区分を一覧から選んでください。"
     )
     kind = SelectField(
         "種別",
@@ -271,7 +278,28 @@ class ActivityForm(ScheduleMixin, FlaskForm):
         invalid_choice_message="公開範囲を選択肢から選んでください。",
     )
     participants = _participants_field()
+    host_prefecture = SelectField(
+        "開催都道府県",
+        choices=[],
+        default="",
+        invalid_choice_message="開催都道府県を一覧から選んでください。",
+    )
+    host_city = StringField(
+        "開催都市",
+        filters=[strip],
+        validators=[
+            Length(max=CITY_MAX, message=f"開催都市は{CITY_MAX}文字以内で入力してください。"),
+            NoControlChars(),
+        ],
+    )
+    region_block = SelectField(
+        "開催地の地域ブロック(集計には含めません)",
+        choices=[],
+        default="",
+        invalid_choice_message="地域ブロックを一覧から選んでください。",
+    )
     organizers = _agency_field("共催機関")
+    backers = _agency_field("後援")
     participant_agencies = _agency_field("参加機関")
     measures = MultiCheckboxField(
         "説明する施策",
@@ -313,6 +341,8 @@ class ActivityForm(ScheduleMixin, FlaskForm):
         choose_category: bool,
         reason_required: bool = False,
         editing: bool = False,
+        block_choices: str = "all",
+        prefectures=(),
     ):
         """Choices and context from the view; fields that do not apply are removed."""
         self.fixed_block_id = fixed_block_id
@@ -321,9 +351,13 @@ class ActivityForm(ScheduleMixin, FlaskForm):
         self.measure_map = {m.id: m for m in measures}
         self.reason_is_required = reason_required
         if choose_block:
-            self.block.choices = [SelectChoice("", "本府省(ブロックなし)")] + [
-                SelectChoice(str(b.id), b.name) for b in blocks
-            ]
+            # hq chooses between its meetings and its national events; the admin any block.
+            self.block.choices = [
+                SelectChoice("", "本府省会議(WG・PT・TF)"),
+                SelectChoice(NATIONAL, f"{NATIONAL_LABEL}(本府省主催の行事)"),
+            ] + (
+                [SelectChoice(str(b.id), b.name) for b in blocks] if block_choices == "all" else []
+            )
             if self.block.raw_data == []:
                 # A submission without the field keeps the block the view settled on.
                 self.block.data = str(fixed_block_id or "")
@@ -335,8 +369,21 @@ class ActivityForm(ScheduleMixin, FlaskForm):
             ]
         else:
             del self.category
+        if choose_block:
+            self.host_prefecture.choices = [SelectChoice("", "(なし)")] + [
+                SelectChoice(str(p.id), p.name) for p in prefectures
+            ]
+            self.region_block.choices = [SelectChoice("", "(なし)")] + [
+                SelectChoice(str(b.id), b.name) for b in blocks
+            ]
+        else:
+            # Only those who may log national events see their host place.
+            del self.host_prefecture
+            del self.host_city
+            del self.region_block
         agency_choices = [SelectChoice(a.id, a.name) for a in agencies]
         self.organizers.choices = agency_choices
+        self.backers.choices = agency_choices
         self.participant_agencies.choices = agency_choices
         self.measures.choices = [SelectChoice(m.id, m.name) for m in measures]
         if not editing:
@@ -348,14 +395,21 @@ class ActivityForm(ScheduleMixin, FlaskForm):
     # --- what the form says, once valid -------------------------------------------------
 
     @property
+    def is_national(self) -> bool:
+        return "block" in self and self.block.data == NATIONAL
+
+    @property
     def target_block_id(self) -> int | None:
+        if self.is_national:
+            return None
         if "block" in self:
             return int(self.block.data) if self.block.data else None
         return self.fixed_block_id
 
     @property
     def is_hq(self) -> bool:
-        return self.target_block_id is None
+        """A headquarters meeting (WG/PT/TF)."""
+        return self.target_block_id is None and not self.is_national
 
     @property
     def chosen_category(self):
@@ -410,6 +464,8 @@ class ActivityForm(ScheduleMixin, FlaskForm):
             "participants": self.participants.data,
             "description": (self.description.data or "").replace("\r\n", "\n"),
             "organizers": [self.agency_map[i] for i in self.organizers.data or ()],
+            "backers": [self.agency_map[i] for i in self.backers.data or ()],
+            **self._national_values(),
             "participant_agencies": [
                 self.agency_map[i] for i in self.participant_agencies.data or ()
             ],
@@ -417,6 +473,24 @@ class ActivityForm(ScheduleMixin, FlaskForm):
             "measures": [self.measure_map[i] for i in self.measures.data or ()]
             if category.code == "briefing"
             else [],
+        }
+
+    def _national_values(self) -> dict:
+        """Host place and region block: a national event's own (others keep none)."""
+        national = self.is_national
+        if not national:
+            return {
+                "is_national": False,
+                "host_prefecture_id": None,
+                "host_city": "",
+                "region_block_id": None,
+            }
+        pref, region = self.host_prefecture.data, self.region_block.data
+        return {
+            "is_national": national,
+            "host_prefecture_id": int(pref) if pref else None,
+            "host_city": self.host_city.data or "",
+            "region_block_id": int(region) if region else None,
         }
 
     def typed_values(self) -> dict[str, str]:
@@ -442,7 +516,7 @@ class ActivityForm(ScheduleMixin, FlaskForm):
         out["description"] = queries.display_value(
             "description", (self.description.data or "").replace("\r\n", "\n")
         )
-        for name in ("organizers", "participant_agencies"):
+        for name in ("organizers", "backers", "participant_agencies"):
             names = [self.agency_map[i].name for i in getattr(self, name).data or ()]
             out[name] = queries.display_value(name, names)
         if category is not None and category.code == "briefing":

@@ -13,6 +13,7 @@ from wtforms import BooleanField
 
 from council import fiscal, permissions
 from council.activities import csv_io
+from council.activities.models import NATIONAL
 from council.directory.models import Block
 from council.extensions import db
 
@@ -79,7 +80,7 @@ def export():
     block = None
     if "\x00" in block_code:  # PostgreSQL refuses NUL in a parameter: no block has it
         abort(400)
-    if block_code and block_code != HQ_FILTER:
+    if block_code and block_code not in (HQ_FILTER, NATIONAL):
         block = db.session.scalar(sa.select(Block).where(Block.code == block_code))
         if block is None:
             abort(400)
@@ -88,13 +89,14 @@ def export():
         fiscal_year=int(fiscal_year) if fiscal_year else None,
         block_id=block.id if block else None,
         hq_only=block_code == HQ_FILTER,
+        national_only=block_code == NATIONAL,
     )
     body = csv_io.export_csv(db.session.scalars(query))
     name = "activities"
     if fiscal_year:
         name += f"-FY{fiscal_year}"
     if block_code:
-        name += f"-{block.code if block else HQ_FILTER}"
+        name += f"-{block.code if block else block_code}"
     return Response(
         body,
         mimetype="text/csv",

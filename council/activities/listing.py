@@ -11,7 +11,16 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from council import cache, permissions
-from council.activities.models import KINDS, STATUSES, VISIBILITIES, Activity, Category
+from council.activities.models import (
+    KINDS,
+    NATIONAL,
+    NATIONAL_LABEL,
+    STATUSES,
+    VISIBILITIES,
+    Activity,
+    Category,
+    activity_backers,
+)
 from council.activities.queries import list_years
 from council.directory.models import Block
 from council.extensions import db
@@ -27,6 +36,8 @@ class ListFilters:
     category: str = ""
     status: str = ""
     q: str = ""
+    # "1": only activities that someone backs (後援).
+    backed: str = ""
     page: int = 1
 
     def args(self) -> dict:
@@ -37,6 +48,7 @@ class ListFilters:
             "category": self.category,
             "status": self.status,
             "q": self.q,
+            "backed": self.backed,
         }
         return {k: v for k, v in out.items() if v not in (None, "")}
 
@@ -66,6 +78,7 @@ def parse_filters(args) -> ListFilters:
         category=_clean(args.get("category"), 20),
         status=_clean(args.get("status"), 20),
         q=_clean(args.get("q"), 100),
+        backed="1" if args.get("backed") == "1" else "",
         page=max(1, min(page, 100_000)),
     )
 
@@ -95,12 +108,19 @@ class ListRow:
     kind: str | None
     is_new_date_pending: bool
     block_id: int | None
+    is_national: bool
     block: _Named | None
     category: _Named
 
     @property
     def is_hq(self) -> bool:
-        return self.block_id is None
+        return self.block_id is None and not self.is_national
+
+    @property
+    def scope_label(self) -> str:
+        if self.is_national:
+            return NATIONAL_LABEL
+        return self.block.name if self.block is not None else "本府省"
 
     @property
     def status_label(self) -> str:
@@ -126,6 +146,7 @@ _LIST_COLUMNS = (
     Activity.kind,
     Activity.is_new_date_pending,
     Activity.block_id,
+    Activity.is_national,
     Block.name,
     Category.name,
     Category.short_name,
@@ -134,9 +155,9 @@ _LIST_COLUMNS = (
 
 def _list_row(row) -> ListRow:
     return ListRow(
-        *row[:10],
-        block=None if row[10] is None else _Named(row[10]),
-        category=_Named(row[11], row[12] or ""),
+        *row[:11],
+        block=None if row[11] is None else _Named(row[11]),
+        category=_Named(row[12], row[13] or ""),
     )
 
 
@@ -174,13 +195,17 @@ def list_activities(
     if filters.fy is not None:
         where.append(Activity.fiscal_year == filters.fy)
     if filters.block == HQ_FILTER:
-        where.append(Activity.block_id.is_(None))
+        where.append(sa.and_(Activity.block_id.is_(None), Activity.is_national.is_(False)))
+    elif filters.block == NATIONAL:
+        where.append(Activity.is_national.is_(True))
     elif filters.block:
         where.append(Activity.block.has(Block.code == filters.block))
     if filters.category:
         where.append(Activity.category.has(Category.code == filters.category))
     if filters.status in STATUSES:
         where.append(Activity.status == filters.status)
+    if filters.backed:
+        where.append(sa.exists().where(activity_backers.c.activity_id == Activity.id))
     if filters.q:
         where.append(
             sa.or_(
@@ -197,6 +222,7 @@ def list_activities(
         filters.category,
         filters.status,
         filters.q,
+        filters.backed,
     )
     position = (filters.page, per_page, after, before)
     return cache.kept(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from council import fiscal, permissions
 from council.activities.models import (
     KINDS,
+    NATIONAL,
     STATUSES,
     VISIBILITIES,
     Activity,
@@ -20,6 +21,7 @@ from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Membership, Ministry
 from council.extensions import db
 from council.measures.models import Measure
+from council.reference.models import Prefecture
 
 
 def get_visible_activity(user, activity_id: int) -> Activity | None:
@@ -36,6 +38,10 @@ def get_visible_activity(user, activity_id: int) -> Activity | None:
 
 def list_blocks() -> list[Block]:
     return list(db.session.scalars(sa.select(Block).order_by(Block.sort_order)))
+
+
+def list_prefectures() -> list[Prefecture]:
+    return list(db.session.scalars(sa.select(Prefecture).order_by(Prefecture.id)))
 
 
 def list_categories() -> list[Category]:
@@ -205,6 +211,7 @@ FIELD_LABELS = {
     "original_starts_at": "当初の予定日",
     "is_new_date_pending": "新しい日程が未定",
     "organizers": "共催機関",
+    "backers": "後援",
     "participant_agencies": "参加機関",
     "measures": "説明する施策",
     "deleted_at": "削除",
@@ -224,7 +231,7 @@ def display_value(name: str, value) -> str:
         if local.hour == 0 and local.minute == 0:
             return fiscal.format_date(local)
         return fiscal.format_datetime(local)
-    if name == "block_id":
+    if name in ("block_id", "region_block_id"):
         block = db.session.get(Block, value)
         return block.name if block else str(value)
     if name == "category_id":
@@ -258,6 +265,7 @@ def current_values(activity: Activity) -> dict[str, str]:
         "participants": display_value("participants", activity.participants),
         "description": display_value("description", activity.description),
         "organizers": display_value("organizers", [a.name for a in activity.organizers]),
+        "backers": display_value("backers", [a.name for a in activity.backers]),
         "participant_agencies": display_value(
             "participant_agencies", [a.name for a in activity.participant_agencies]
         ),
@@ -353,7 +361,11 @@ def duplicate_values(activity: Activity) -> dict:
     """Form data for "duplicate as new": what a recurring activity keeps from year to year.
     The date, head count, description, attendance and files are the new one's own."""
     return {
-        "block": str(activity.block_id or ""),
+        "block": NATIONAL if activity.is_national else str(activity.block_id or ""),
+        "host_prefecture": str(activity.host_prefecture_id or ""),
+        "host_city": activity.host_city,
+        "region_block": str(activity.region_block_id or ""),
+        "backers": [a.id for a in activity.backers],
         "category": activity.category.code,
         "kind": activity.kind or "",
         "title": next_year_title(activity.title, activity.fiscal_year),

@@ -27,6 +27,10 @@ class EditConflict(Exception):
 
 EDITABLE_FIELDS = (
     "block_id",
+    "is_national",
+    "host_prefecture_id",
+    "host_city",
+    "region_block_id",
     "category_id",
     "kind",
     "title",
@@ -56,6 +60,7 @@ def create_activity(
     organizers=(),
     participant_agencies=(),
     measures=(),
+    backers=(),
     **fields,
 ) -> Activity:
     """Log a new activity."""
@@ -71,6 +76,7 @@ def create_activity(
     activity.organizers = list(organizers)
     activity.participant_agencies = list(participant_agencies)
     activity.measures = list(measures)
+    activity.backers = list(backers)
     db.session.add(activity)
     db.session.flush()
     return activity
@@ -84,6 +90,7 @@ def update_activity(
     organizers=None,
     participant_agencies=None,
     measures=None,
+    backers=None,
     **fields,
 ) -> Activity:
     """Apply an edit. Raises EditConflict when the activity changed since it was loaded.
@@ -108,6 +115,7 @@ def update_activity(
             ("organizers", organizers),
             ("participant_agencies", participant_agencies),
             ("measures", measures),
+            ("backers", backers),
         ):
             if value is None:
                 continue

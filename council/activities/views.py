@@ -35,7 +35,7 @@ from council.activities.forms import (
     RsvpForm,
     parse_attendance_rows,
 )
-from council.activities.models import STATUSES, Activity
+from council.activities.models import NATIONAL, STATUSES, Activity
 from council.audit.hooks import set_reason
 from council.directory.models import Block
 from council.extensions import db, utc_now
@@ -77,7 +77,8 @@ def _requested_block_id(default: int | None) -> int | None:
     if request.method != "POST" or "block" not in request.form:
         return default
     raw = request.form.get("block", "").strip()
-    if not raw:
+    # A national event (全国) belongs to no block: the same rules as headquarters meetings.
+    if not raw or raw == NATIONAL:
         return None
     try:
         return int(raw)
@@ -179,7 +180,11 @@ def detail(activity_id: int):
 
 
 def _activity_form(block_id: int | None, *, activity=None, data=None, editing=False):
-    keep = list(activity.organizers) + list(activity.participant_agencies) if activity else []
+    keep = (
+        list(activity.organizers) + list(activity.participant_agencies) + list(activity.backers)
+        if activity
+        else []
+    )
     kwargs = {"formdata": None, "data": data} if data is not None else {}
     form = ActivityForm(**kwargs)
     return form.setup(
@@ -190,8 +195,10 @@ def _activity_form(block_id: int | None, *, activity=None, data=None, editing=Fa
         ),
         measures=queries.measure_choices(),
         fixed_block_id=block_id,
-        choose_block=current_user.role == "admin",
-        choose_category=current_user.role != "hq",
+        choose_block=current_user.role in ("admin", "hq"),
+        block_choices="all" if current_user.role == "admin" else "hq",
+        prefectures=queries.list_prefectures(),
+        choose_category=True,
         reason_required=editing and services.reason_required(activity),
         editing=editing,
     )
@@ -235,7 +242,11 @@ def new():
 
 def _initial_data(activity: Activity) -> dict:
     return {
-        "block": str(activity.block_id or ""),
+        "block": NATIONAL if activity.is_national else str(activity.block_id or ""),
+        "host_prefecture": str(activity.host_prefecture_id or ""),
+        "host_city": activity.host_city,
+        "region_block": str(activity.region_block_id or ""),
+        "backers": [a.id for a in activity.backers],
         "category": activity.category.code,
         "kind": activity.kind or "",
         "title": activity.title,

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from council import fiscal, permissions
-from council.activities.models import Activity, Category
+from council.activities.models import NATIONAL, Activity, Category
 from council.directory.models import Block
 from council.extensions import db
 
@@ -16,6 +16,7 @@ def list_activities(
     fiscal_year: int | None = None,
     block_id: int | None = None,
     hq_only: bool = False,
+    national_only: bool = False,
     category_id: int | None = None,
     status: str | None = None,
     limit: int = 1000,
@@ -29,6 +30,9 @@ def list_activities(
         where.append(Activity.fiscal_year == fiscal_year)
     if hq_only:
         where.append(Activity.block_id.is_(None))
+        where.append(Activity.is_national.is_(False))
+    elif national_only:
+        where.append(Activity.is_national.is_(True))
     elif block_id is not None:
         where.append(Activity.block_id == block_id)
     if category_id is not None:
@@ -42,7 +46,8 @@ def list_activities(
         sa.select(
             Activity.id,
             Activity.uid,
-            Block.code.label("block"),
+            # A national event answers "national"; a WG/PT/TF meeting keeps null.
+            sa.case((Activity.is_national.is_(True), NATIONAL), else_=Block.code).label("block"),
             Category.code.label("category"),
             Category.is_date_only,
             Activity.kind,

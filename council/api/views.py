@@ -13,7 +13,7 @@ from flask import Blueprint, Response, request
 from flask_login import current_user
 
 from council import permissions
-from council.activities.models import STATUSES
+from council.activities.models import NATIONAL, STATUSES
 from council.api import queries
 from council.reports import queries as reports
 from council.reports.queries import HQ, ReportError
@@ -102,7 +102,7 @@ def activities():
     ax = reports.axes()
     block_code = request.args.get("block") or None
     block = None
-    if block_code is not None and block_code != HQ:
+    if block_code is not None and block_code not in (HQ, NATIONAL):
         block = ax.block(block_code)
         if block is None:
             raise ApiError(400, f"block「{block_code}」というブロックはありません。")
@@ -117,6 +117,7 @@ def activities():
         fiscal_year=fiscal_year,
         block_id=block.id if block else None,
         hq_only=block_code == HQ,
+        national_only=block_code == NATIONAL,
         category_id=category.id if category else None,
         status=status,
         limit=limit,
@@ -141,6 +142,10 @@ def fiscal_year_report(year: int):
             "counts": figures.held,
             "planned": figures.planned,
             "hq_meetings": figures.hq["held"],
+            "national": figures.national["held"],
+            "national_planned": figures.national["planned"],
+            "by_kind": figures.by_kind["held"],
+            "planned_by_kind": figures.by_kind["planned"],
         }
     )
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from council import fiscal, permissions
 from council.accounts.models import User, hash_token
-from council.activities.models import Activity, Category
+from council.activities.models import NATIONAL, NATIONAL_LABEL, Activity, Category
 from council.calendars import ical
 from council.directory.models import Block, Membership
 from council.extensions import db
@@ -70,6 +70,9 @@ def feed_clauses(user, window: Window, *, block_id=None, category_id=None) -> li
     ]
     if block_id == "hq":
         clauses.append(Activity.block_id.is_(None))
+        clauses.append(Activity.is_national.is_(False))
+    elif block_id == NATIONAL:
+        clauses.append(Activity.is_national.is_(True))
     elif block_id is not None:
         clauses.append(Activity.block_id == block_id)
     if category_id is not None:
@@ -226,7 +229,7 @@ _EVENT_COLUMNS = (
     Activity.created_at,
     Activity.updated_at,
     Category.name.label("category_name"),
-    Block.name.label("block_name"),
+    sa.case((Activity.is_national.is_(True), NATIONAL_LABEL), else_=Block.name).label("block_name"),
 )
 
 

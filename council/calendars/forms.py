@@ -34,7 +34,7 @@ class CalendarFilterForm(FlaskForm):
             choices["_lists"] = (
                 [("", "すべて")]
                 + [(b.code, b.name) for b in choices["blocks"]]
-                + [("hq", "本府省(ブロックなし)")],
+                + [("national", "全国(本府省主催の行事)"), ("hq", "本府省(ブロックなし)")],
                 [("", "すべて")]
                 + [(c.code, c.short_name or c.name) for c in choices["categories"]],
                 {"": [("", "すべて")], **grouped},

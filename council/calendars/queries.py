@@ -7,6 +7,8 @@ import sqlalchemy as sa
 
 from council import fiscal, permissions
 from council.activities.models import (
+    NATIONAL,
+    NATIONAL_LABEL,
     STATUSES,
     Activity,
     Category,
@@ -105,7 +107,9 @@ def _items_query(
         )
     )
     if block_id == "hq":
-        query = query.where(Activity.block_id.is_(None))
+        query = query.where(Activity.block_id.is_(None), Activity.is_national.is_(False))
+    elif block_id == NATIONAL:
+        query = query.where(Activity.is_national.is_(True))
     elif block_id is not None:
         query = query.where(Activity.block_id == block_id)
     if category_id is not None:
@@ -137,7 +141,7 @@ _ITEM_COLUMNS = (
     Activity.visibility,
     Category.short_name,
     Category.code,
-    Block.name,
+    sa.case((Activity.is_national.is_(True), NATIONAL_LABEL), else_=Block.name),
 )
 _ITEM_ORDER = (Activity.is_all_day.desc(), Activity.starts_at, Activity.id)
 

@@ -64,8 +64,8 @@ def _filters(form: CalendarFilterForm, choices: dict) -> tuple[dict, dict]:
     if form.block.data and not form.block.errors:
         args["block"] = form.block.data
         ids["block_id"] = (
-            "hq"
-            if form.block.data == "hq"
+            form.block.data
+            if form.block.data in ("hq", "national")
             else next(b.id for b in choices["blocks"] if b.code == form.block.data)
         )
     if form.category.data and not form.category.errors:
@@ -282,6 +282,8 @@ def public_feed():
     block_code = request.args.get("block") or None
     if block_code == "hq":
         block_id, block_name = "hq", "本府省"
+    elif block_code == "national":
+        block_id, block_name = "national", "全国"
     else:
         block_id, block_name = _lookup_code(Block, block_code, "ブロック")
     category_id, category_name = _lookup_code(Category, request.args.get("category"), "区分")

@@ -19,6 +19,7 @@ COLUMNS = (
     "agency",
     "ministry",
     "kind",
+    "prefecture",
     "city",
     "first_fy",
     "last_fy",
@@ -35,6 +36,7 @@ JAPANESE_HEADERS = {
     "機関名": "agency",
     "府省": "ministry",
     "種別": "kind",
+    "都道府県": "prefecture",
     "所在地": "city",
     "参加開始年度": "first_fy",
     "参加終了年度": "last_fy",
@@ -75,6 +77,7 @@ def export_directory(block: Block | None = None) -> str:
         .options(
             selectinload(Membership.agency).selectinload(Agency.contacts),
             selectinload(Membership.agency).selectinload(Agency.ministry),
+            selectinload(Membership.agency).selectinload(Agency.prefecture),
             selectinload(Membership.block),
         )
         .order_by(
@@ -98,7 +101,11 @@ def export_directory(block: Block | None = None) -> str:
         loose = db.session.scalars(
             sa.select(Agency)
             .where(~Agency.memberships.any())
-            .options(selectinload(Agency.contacts), selectinload(Agency.ministry))
+            .options(
+                selectinload(Agency.contacts),
+                selectinload(Agency.ministry),
+                selectinload(Agency.prefecture),
+            )
             .order_by(Agency.name)
         )
         for agency in loose:
@@ -112,6 +119,7 @@ def _write_agency(writer, agency: Agency, membership: Membership | None) -> None
         agency.name,
         agency.ministry.name if agency.ministry else "",
         agency.kind,
+        agency.prefecture.code if agency.prefecture else "",
         agency.city,
         membership.first_fy if membership else "",
         membership.last_fy if membership and membership.last_fy is not None else "",

@@ -25,6 +25,7 @@ from council.directory.csv_export import (
 )
 from council.directory.models import AGENCY_KINDS, MINISTRY_KINDS, Agency, Block, Ministry
 from council.extensions import db
+from council.reference.models import Prefecture
 
 MAX_ROWS = 10_000
 TRUE_WORDS = {"1", "true", "yes", "y", "はい", "○", "◯", "事務局"}
@@ -93,6 +94,8 @@ class Row:
     present: set = field(default_factory=set)
     # The membership's last fiscal year once the file is applied (None: still a member).
     effective_last_fy: int | None = None
+    # Its prefecture (from a JIS code or a name), when the file has the column.
+    prefecture: Prefecture | None = None
 
 
 def decode(data: bytes) -> str | None:
@@ -135,6 +138,10 @@ class _Reader:
         self.blocks = {b.code: b for b in blocks} | {b.name: b for b in blocks}
         self.blocks |= {f"{b.name}ブロック": b for b in blocks}
         self.ministries = {m.name: m for m in db.session.scalars(sa.select(Ministry))}
+        self.prefectures: dict[str, Prefecture] = {}
+        for p in db.session.scalars(sa.select(Prefecture)):
+            # "13", "13" written as 13 by a spreadsheet, or the name.
+            self.prefectures |= {p.code: p, str(int(p.code)): p, p.name: p}
 
     def problem(self, line: int, column: str, message: str, *, permission: bool = False):
         self.problems.append(Problem(line, column, message, permission))
@@ -202,6 +209,16 @@ class _Reader:
             self.problem(line, "ministry", f"府省「{values['ministry']}」はありません。")
         elif ministry is None and kind in MINISTRY_KINDS:
             self.problem(line, "ministry", "この種別の機関には府省を入力してください。")
+        prefecture = None
+        if values.get("prefecture"):
+            prefecture = self.prefectures.get(values["prefecture"])
+            if prefecture is None:
+                self.problem(
+                    line,
+                    "prefecture",
+                    f"都道府県「{values['prefecture']}」はありません"
+                    "(JISコード 01〜47 か、東京都のような名称で入力してください)。",
+                )
         first_fy = last_fy = None
         if block is not None or values["block"]:
             first_fy = self._year(line, "first_fy", values["first_fy"], required=True)
@@ -243,6 +260,7 @@ class _Reader:
             secretariat=secretariat,
             contact=contact,
             present=set(values),
+            prefecture=prefecture,
         )
 
     def _year(self, line: int, column: str, text: str, *, required: bool) -> int | None:
@@ -304,7 +322,12 @@ def _check_consistency(rows: list[Row], reader: _Reader) -> None:
     contacts: dict[tuple, Row] = {}
     for row in rows:
         first = agencies.setdefault(row.agency, row)
-        for column, attr in (("ministry", "ministry"), ("kind", "kind"), ("city", "city")):
+        for column, attr in (
+            ("ministry", "ministry"),
+            ("kind", "kind"),
+            ("city", "city"),
+            ("prefecture", "prefecture"),
+        ):
             if getattr(row, attr) != getattr(first, attr):
                 reader.problem(
                     row.line, column, f"同じ機関の{first.line}行目と{column}の値が異なります。"
@@ -412,11 +435,17 @@ def _check_against_directory(rows: list[Row], reader: _Reader, actor) -> None:
                 break
 
 
+def _prefecture_id(row: Row) -> int | None:
+    return row.prefecture.id if row.prefecture is not None else None
+
+
 def _changes_agency(row: Row, agency: Agency) -> bool:
     ministry_id = row.ministry.id if row.ministry is not None else None
     if (ministry_id, row.kind) != (agency.ministry_id, agency.kind):
         return True
     if "city" in row.present and row.city != agency.city:
+        return True
+    if "prefecture" in row.present and _prefecture_id(row) != agency.prefecture_id:
         return True
     if row.contact is not None:
         match = next((c for c in agency.contacts if c.name == row.contact[0]), None)

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from council import fiscal
 from council.accounts.forms import ChoiceField, email_address, optional_id, plain_text, strip
-from council.directory.models import AGENCY_KINDS
+from council.directory.models import AGENCY_KINDS, MINISTRY_KINDS
 
 # Selectable fiscal years: from the start of the cluster policies to two years ahead.
 FIRST_SELECTABLE_FY = 2001
@@ -33,15 +33,24 @@ def _text(label: str, max_length: int, *, required: bool = False, message: str =
 
 class AgencyForm(FlaskForm):
     name = _text("機関名", 100, required=True)
-    ministry_id = ChoiceField(
-        "府省", coerce=optional_id, validators=[DataRequired("府省を選択してください。")]
-    )
     kind = ChoiceField(
         "種別",
-        choices=[SelectChoice(code, label) for code, label in AGENCY_KINDS.items()],
+        choices=[SelectChoice("", "選択してください")]
+        + [SelectChoice(code, label) for code, label in AGENCY_KINDS.items()],
         validators=[DataRequired("種別を選択してください。")],
     )
+    # Required only for the kinds that belong to a ministry (validate_ministry_id).
+    ministry_id = ChoiceField("府省", coerce=optional_id)
+    prefecture_id = ChoiceField("都道府県", coerce=optional_id)
     city = _text("所在地", 40)
+
+    def validate_ministry_id(self, field):
+        if field.data is None and self.kind.data in MINISTRY_KINDS:
+            raise ValidationError(
+                f"種別が「{AGENCY_KINDS[self.kind.data]}」の機関は府省を選択してください。"
+                "(府省に属さない都道府県・大学などは、種別を選び直してください。)"
+            )
+
     # The moment the user loaded the agency: a save over someone else's newer save is refused.
     loaded_at = HiddenField()
 

@@ -15,14 +15,31 @@ def get_block_by_code(code: str) -> Block | None:
     return db.session.scalar(sa.select(Block).where(Block.code == code))
 
 
-def list_block_agencies(block: Block, fiscal_year: int) -> list[tuple[Agency, Membership]]:
+def organisation_filters(kind: str | None, prefecture_id: int | None) -> list:
+    """SQL conditions on Agency for the kind and prefecture filters (None: any)."""
+    where = []
+    if kind:
+        where.append(Agency.kind == kind)
+    if prefecture_id is not None:
+        where.append(Agency.prefecture_id == prefecture_id)
+    return where
+
+
+def list_block_agencies(
+    block: Block, fiscal_year: int, *, kind: str | None = None, prefecture_id: int | None = None
+) -> list[tuple[Agency, Membership]]:
     """The roster of a block's member agencies as of a fiscal year, secretariat first."""
     rows = db.session.execute(
         sa.select(Agency, Membership)
         .join(Membership, Membership.agency_id == Agency.id)
         .outerjoin(Ministry, Ministry.id == Agency.ministry_id)
         .where(membership_clause(block.id, fiscal_year))
-        .options(selectinload(Agency.contacts), selectinload(Agency.memberships))
+        .where(*organisation_filters(kind, prefecture_id))
+        .options(
+            selectinload(Agency.contacts),
+            selectinload(Agency.memberships),
+            selectinload(Agency.prefecture),
+        )
         .order_by(
             Membership.is_secretariat.desc(),
             Ministry.sort_order.is_(None),
@@ -32,6 +49,18 @@ def list_block_agencies(block: Block, fiscal_year: int) -> list[tuple[Agency, Me
         )
     ).all()
     return [(agency, membership) for agency, membership in rows]
+
+
+def list_organisations(kind: str | None, prefecture_id: int | None) -> list[Agency]:
+    """Every organisation of the register (members or not), by kind, prefecture and name."""
+    return list(
+        db.session.scalars(
+            sa.select(Agency)
+            .where(*organisation_filters(kind, prefecture_id))
+            .options(selectinload(Agency.ministry), selectinload(Agency.prefecture))
+            .order_by(Agency.kind, Agency.prefecture_id, Agency.name)
+        )
+    )
 
 
 def membership_years(block: Block) -> list[int]:

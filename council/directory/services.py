@@ -5,7 +5,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from council.directory.csv_import import ImportResult, Row
-from council.directory.models import Agency, Block, Contact, Membership
+from council.directory.models import (
+    AGENCY_KINDS,
+    MINISTRY_KINDS,
+    Agency,
+    Block,
+    Contact,
+    Membership,
+)
 from council.extensions import db
 from council.fiscal import fiscal_year_label
 
@@ -33,12 +40,33 @@ def version_token(agency: Agency) -> str:
     return agency.updated_at.isoformat() if agency.updated_at else ""
 
 
+def _check_ministry(kind: str, ministry_id: int | None) -> None:
+    if kind in MINISTRY_KINDS and ministry_id is None:
+        raise DirectoryError(
+            f"種別が「{AGENCY_KINDS.get(kind, kind)}」の機関は府省を選択してください。",
+            field="ministry_id",
+        )
+
+
 def create_agency(
-    *, name: str, kind: str, ministry_id: int, city: str, block_id: int, first_fy: int
+    *,
+    name: str,
+    kind: str,
+    ministry_id: int | None,
+    city: str,
+    block_id: int,
+    first_fy: int,
+    prefecture_id: int | None = None,
 ) -> Agency:
-    """A new agency, seated on `block_id` from fiscal year `first_fy`."""
+    """A new agency, seated on `block_id` from fiscal year `first_fy`. The ministry is
+    required only for the kinds that belong to one (branch office, IAA)."""
     _check_name_free(name)
-    agency = Agency(name=name, kind=kind, ministry_id=ministry_id, city=city)
+    _check_ministry(kind, ministry_id)
+    # Only a branch office or an IAA belongs to a ministry.
+    ministry_id = ministry_id if kind in MINISTRY_KINDS else None
+    agency = Agency(
+        name=name, kind=kind, ministry_id=ministry_id, city=city, prefecture_id=prefecture_id
+    )
     agency.memberships.append(Membership(block_id=block_id, first_fy=first_fy))
     db.session.add(agency)
     db.session.flush()
@@ -50,16 +78,24 @@ def update_agency(
     *,
     name: str,
     kind: str,
-    ministry_id: int,
+    ministry_id: int | None,
     city: str,
     expected_version: str | None = None,
+    prefecture_id: int | None = None,
 ) -> None:
     if expected_version and expected_version != version_token(agency):
         raise DirectoryConflict(
             "他の利用者がこの機関を先に更新しました。最新の内容を確認してから、もう一度保存してください。"
         )
     _check_name_free(name, exclude=agency)
-    for field, value in (("name", name), ("kind", kind), ("ministry_id", ministry_id)):
+    _check_ministry(kind, ministry_id)
+    ministry_id = ministry_id if kind in MINISTRY_KINDS else None
+    for field, value in (
+        ("name", name),
+        ("kind", kind),
+        ("ministry_id", ministry_id),
+        ("prefecture_id", prefecture_id),
+    ):
         if getattr(agency, field) != value:
             setattr(agency, field, value)
     if agency.city != city:
@@ -191,7 +227,11 @@ def import_directory(rows: list[Row]) -> ImportResult:
         agency = existing.get(name)
         if agency is None:
             agency = Agency(
-                name=name, kind=head.kind, ministry_id=ministry_id, city=head.city or ""
+                name=name,
+                kind=head.kind,
+                ministry_id=ministry_id,
+                city=head.city or "",
+                prefecture_id=head.prefecture.id if head.prefecture is not None else None,
             )
             db.session.add(agency)
             result.agencies_created += 1
@@ -203,6 +243,10 @@ def import_directory(rows: list[Row]) -> ImportResult:
                     changed = True
             if "city" in head.present and agency.city != head.city:
                 agency.city = head.city
+                changed = True
+            prefecture_id = head.prefecture.id if head.prefecture is not None else None
+            if "prefecture" in head.present and agency.prefecture_id != prefecture_id:
+                agency.prefecture_id = prefecture_id
                 changed = True
             result.agencies_updated += changed
         seen = set()

@@ -29,8 +29,9 @@ from council.directory.forms import (
     ReasonForm,
     fy_choices,
 )
-from council.directory.models import Agency, Block, Contact, Membership, Ministry
+from council.directory.models import AGENCY_KINDS, Agency, Block, Contact, Membership, Ministry
 from council.extensions import db
+from council.reference.models import Prefecture
 
 bp = Blueprint("directory", __name__)
 
@@ -50,7 +51,12 @@ def _apply_error(form, error: services.DirectoryError) -> None:
 
 def _ministry_choices() -> list:
     ministries = db.session.scalars(sa.select(Ministry).order_by(Ministry.sort_order))
-    return [("", "選択してください")] + [(m.id, m.name) for m in ministries]
+    return [("", "(なし)")] + [(m.id, m.name) for m in ministries]
+
+
+def _prefecture_choices() -> list:
+    prefectures = db.session.scalars(sa.select(Prefecture).order_by(Prefecture.id))
+    return [("", "(なし)")] + [(p.id, f"{p.code} {p.name}") for p in prefectures]
 
 
 # --- pages ---------------------------------------------------------------------------------
@@ -68,14 +74,45 @@ def block(code: str):
     years = queries.membership_years(block)
     if year not in years:
         year = years[-1]
-    roster = queries.list_block_agencies(block, year)
+    kind, prefecture_id = _organisation_filters()
+    roster = queries.list_block_agencies(block, year, kind=kind, prefecture_id=prefecture_id)
     return render_template(
         "directory/block.html",
         block=block,
         roster=roster,
+        kinds=AGENCY_KINDS,
+        prefectures=_prefectures(),
+        kind=kind,
+        prefecture_id=prefecture_id,
         year=year,
         years=years,
         can_manage=permissions.can_manage_block_directory(current_user, block.id),
+    )
+
+
+def _prefectures() -> list[Prefecture]:
+    return list(db.session.scalars(sa.select(Prefecture).order_by(Prefecture.id)))
+
+
+def _organisation_filters() -> tuple[str | None, int | None]:
+    """?kind=<code>&pref=<JIS code>; unknown values are ignored."""
+    kind = request.args.get("kind") or None
+    pref = request.args.get("pref") or ""
+    prefecture_id = int(pref) if pref.isdigit() and 1 <= int(pref) <= 47 else None
+    return (kind if kind in AGENCY_KINDS else None), prefecture_id
+
+
+@bp.route("/agencies")
+def organisations():
+    """The one register of organisations: members and non-members, by kind and prefecture."""
+    kind, prefecture_id = _organisation_filters()
+    return render_template(
+        "directory/organisations.html",
+        organisations=queries.list_organisations(kind, prefecture_id),
+        kinds=AGENCY_KINDS,
+        prefectures=_prefectures(),
+        kind=kind,
+        prefecture_id=prefecture_id,
     )
 
 
@@ -116,6 +153,7 @@ def new_agency():
     ]
     form = AgencyCreateForm()
     form.ministry_id.choices = _ministry_choices()
+    form.prefecture_id.choices = _prefecture_choices()
     form.block_id.choices = [(b.id, b.name) for b in blocks]
     form.first_fy.choices = fy_choices()
     raw_block = request.form.get("block_id")
@@ -133,6 +171,7 @@ def new_agency():
                 name=form.name.data,
                 kind=form.kind.data,
                 ministry_id=form.ministry_id.data,
+                prefecture_id=form.prefecture_id.data,
                 city=form.city.data or "",
                 block_id=form.block_id.data,
                 first_fy=form.first_fy.data,
@@ -155,6 +194,7 @@ def edit_agency(agency_id: int):
         abort(403)
     form = AgencyForm(obj=agency)
     form.ministry_id.choices = _ministry_choices()
+    form.prefecture_id.choices = _prefecture_choices()
     if request.method == "GET":
         form.loaded_at.data = services.version_token(agency)
     status = 400 if request.method == "POST" else 200
@@ -165,6 +205,7 @@ def edit_agency(agency_id: int):
                 name=form.name.data,
                 kind=form.kind.data,
                 ministry_id=form.ministry_id.data,
+                prefecture_id=form.prefecture_id.data,
                 city=form.city.data or "",
                 expected_version=form.loaded_at.data,
             )

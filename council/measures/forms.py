@@ -2,13 +2,14 @@
 cross-ministry slot figures."""
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
     NumberRange,
     Optional,
+    ValidationError,
 )
 
 from council import fiscal
@@ -78,7 +79,35 @@ class MeasureForm(FlaskForm):
     )
     name = _text("施策名", 200, required=True)
     note = _text("備考", 200)
+    first_fy = _year("開始年度(西暦)")
+    last_fy = _year("終了年度(西暦)")
+    successor_id = ChoiceField("後継施策", coerce=optional_id)
+    parent_id = ChoiceField("親の施策・事業(サブプログラムの場合)", coerce=optional_id)
+    no_new_adoption = BooleanField("課題の新規採択なし")
     reason = _text("変更理由(任意、変更履歴に残ります)", 500)
+
+    def set_measure_choices(self, measures, this=None) -> None:
+        """Successor and programme choices: every other measure."""
+        choices = [("", "(なし)")] + [(m.id, m.name) for m in measures if m is not this]
+        self.successor_id.choices = choices
+        self.parent_id.choices = choices
+
+    def history(self) -> dict:
+        """Keyword arguments for services.create_measure / update_measure."""
+        return {
+            "first_fy": self.first_fy.data,
+            "last_fy": self.last_fy.data,
+            "successor_id": self.successor_id.data,
+            "parent_id": self.parent_id.data,
+            "flags": "no_new_adoption" if self.no_new_adoption.data else "",
+        }
+
+    def validate_last_fy(self, field):
+        first = self.first_fy.data
+        if field.data is not None and first is not None and field.data < first:
+            raise ValidationError(
+                "終了年度が開始年度より前になっています。終了年度は開始年度以降にしてください。"
+            )
 
     def budget_fields(self):
         return [(int(name.removeprefix("budget_")), field) for name, field in self._budgets()]
@@ -154,6 +183,11 @@ class PublishedTotalForm(FlaskForm):
         ],
     )
     amount_million = _amount("公表合計額(百万円)", required=True)
+    note = TextAreaField(
+        "説明(予算行と公表値の関係)",
+        filters=[strip],
+        validators=[Length(max=2000, message="2000文字以内で入力してください。")],
+    )
     reason = _text("変更理由(任意、変更履歴に残ります)", 500)
 
 

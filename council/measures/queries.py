@@ -28,7 +28,15 @@ def register() -> dict:
             ).group_by(MeasureBudget.fiscal_year)
         ).all()
     )
-    years = sorted(set(totals) | set(sums))
+    starts = {m.first_fy for m in measures if m.first_fy is not None}
+    years = sorted(set(totals) | set(sums) | starts)
+    line_counts = dict(
+        db.session.execute(
+            sa.select(MeasureBudget.fiscal_year, sa.func.count()).group_by(
+                MeasureBudget.fiscal_year
+            )
+        ).all()
+    )
     slots = defaultdict(list)
     for slot in db.session.scalars(
         sa.select(SlotFigure).order_by(SlotFigure.id, SlotFigure.fiscal_year)
@@ -39,6 +47,7 @@ def register() -> dict:
         "years": years,
         "published": totals,
         "sums": {year: int(total) for year, total in sums.items()},
+        "line_counts": line_counts,
         "slots": dict(slots),
     }
 
@@ -85,3 +94,13 @@ def programmes() -> list[str]:
 
 def published_total(year: int) -> PublishedTotal | None:
     return db.session.scalar(sa.select(PublishedTotal).where(PublishedTotal.fiscal_year == year))
+
+
+def all_measures() -> list[Measure]:
+    return list(
+        db.session.scalars(
+            sa.select(Measure)
+            .join(Ministry)
+            .order_by(Ministry.sort_order, Measure.sort_order, Measure.id)
+        )
+    )

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from council import fiscal, permissions
 from council.extensions import db
-from council.measures import forms, queries, services
+from council.measures import forms, queries, register, services
 from council.measures.models import Measure, SlotFigure
 
 bp = Blueprint("measures", __name__, url_prefix="/measures")
@@ -27,6 +27,14 @@ def index():
     return render_template("measures/index.html", **queries.register())
 
 
+@bp.route("/fy/<int:year>")
+def year(year: int):
+    """The register of one fiscal year: published count and total beside their lines."""
+    if not forms.MIN_FY <= year <= forms.MAX_FY:
+        abort(404)
+    return render_template("measures/year.html", r=register.year_register(year))
+
+
 @bp.route("/<int:measure_id>")
 def detail(measure_id: int):
     measure = db.get_or_404(Measure, measure_id)
@@ -41,6 +49,9 @@ def _save_measure(measure: Measure | None):
     years = [line.fiscal_year for line in measure.budgets] if measure else []
     form = forms.measure_form(years, obj=measure)
     form.ministry_id.choices = _ministry_choices()
+    form.set_measure_choices(queries.all_measures(), measure)
+    if measure is not None and not form.is_submitted():
+        form.no_new_adoption.data = "no_new_adoption" in measure.flag_codes
     status = 200
     if form.validate_on_submit():
         fields = {
@@ -49,6 +60,7 @@ def _save_measure(measure: Measure | None):
             "note": form.note.data or "",
             "budgets": form.budgets(),
             "reason": form.reason.data or "",
+            **form.history(),
         }
         try:
             if measure is None:
@@ -57,7 +69,7 @@ def _save_measure(measure: Measure | None):
                 services.update_measure(measure, actor=current_user, **fields)
         except services.MeasureError as error:
             db.session.rollback()
-            form[error.field or "name"].errors.append(str(error))
+            form[error.field or "name"].errors = [*form[error.field or "name"].errors, str(error)]
             status = 400
         else:
             db.session.commit()
@@ -113,6 +125,7 @@ def _save_published_total(year: int, form) -> None:
         measures_count=form.measures_count.data,
         amount_million=form.amount_million.data,
         reason=form.reason.data or "",
+        note=(form.note.data or "").replace("\r\n", "\n"),
     )
 
 

@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from council import fiscal
-from council.activities.models import HQ_KINDS
-from council.reports.queries import MEASURES, PLAN_VS_ACTUAL, DetailRow, YearFigures
+from council.activities.models import COUNCIL_KINDS, HQ_KINDS, NATIONAL_LABEL
+from council.reports.queries import COUNCIL, MEASURES, PLAN_VS_ACTUAL, DetailRow, YearFigures
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MATRIX_TITLE = "地域ブロック協議会 活動実績(実施件数)"
@@ -57,18 +57,47 @@ def content_disposition(ascii_name: str, name: str) -> str:
 # --- tables as rows (shared by CSV and XLSX) --------------------------------------------------
 
 
+KIND_ROW_LABELS = {kind: f"うち{label}" for kind, label in COUNCIL_KINDS.items()}
+GRAND_TOTAL = "総計(全国を含む)"
+
+
+def kind_rows(figures: YearFigures, measure: str) -> list[list]:
+    """The council category split by kind: うち協議会 / うち幹事会, as the matrix shows them."""
+    rows = []
+    for kind, label in KIND_ROW_LABELS.items():
+        cells = [figures.by_kind[measure][b.code][kind] for b in figures.axes.blocks]
+        national = figures.national_by_kind[measure][kind]
+        total = figures.kind_total(measure, kind)
+        rows.append([label, *cells, total, national, total + national])
+    return rows
+
+
 def matrix_rows(figures: YearFigures, measure: str = "held") -> list[list]:
-    """Header, one row per category, the totals row: exactly the HTML matrix."""
+    """Header, one row per category (the council category followed by its split by kind),
+    the totals row: exactly the HTML matrix. 合計 is the ten blocks; 全国 the national events,
+    which no block counts; the grand total adds the two."""
     ax = figures.axes
-    rows = [["活動区分", *(b.name for b in ax.blocks), "合計"]]
+    rows = [["活動区分", *(b.name for b in ax.blocks), "合計", NATIONAL_LABEL, GRAND_TOTAL]]
     for c in ax.categories:
         cells = [figures.counts[measure][b.code][c.code] for b in ax.blocks]
-        rows.append([c.name, *cells, figures.row_total(measure, c.code)])
+        rows.append(
+            [
+                c.name,
+                *cells,
+                figures.row_total(measure, c.code),
+                figures.national[measure][c.code],
+                figures.grand_row_total(measure, c.code),
+            ]
+        )
+        if c.code == COUNCIL:
+            rows.extend(kind_rows(figures, measure))
     rows.append(
         [
             "合計",
             *(figures.column_total(measure, b.code) for b in ax.blocks),
             figures.total(measure),
+            figures.national_total(measure),
+            figures.grand_total(measure),
         ]
     )
     return rows
@@ -79,24 +108,23 @@ def plan_rows(figures: YearFigures) -> list[list]:
     ax = figures.axes
     header = ["ブロック", "活動区分", *(MEASURES[m] for m in PLAN_VS_ACTUAL), MEASURES["planned"]]
     rows = [header]
+    measures = (*PLAN_VS_ACTUAL, "planned")
     for b in ax.blocks:
         for c in ax.categories:
-            rows.append(
-                [
-                    b.name,
-                    c.name,
-                    *(figures.counts[m][b.code][c.code] for m in PLAN_VS_ACTUAL),
-                    figures.counts["planned"][b.code][c.code],
-                ]
-            )
-    rows.append(
-        [
-            "合計",
-            "",
-            *(figures.total(m) for m in PLAN_VS_ACTUAL),
-            figures.total("planned"),
-        ]
-    )
+            rows.append([b.name, c.name, *(figures.counts[m][b.code][c.code] for m in measures)])
+            if c.code == COUNCIL:
+                for kind, label in KIND_ROW_LABELS.items():
+                    cells = [figures.by_kind[m][b.code][kind] for m in measures]
+                    rows.append([b.name, label, *cells])
+    # The national events (全国): their own line, outside the blocks' totals.
+    for c in ax.categories:
+        rows.append([NATIONAL_LABEL, c.name, *(figures.national[m][c.code] for m in measures)])
+        if c.code == COUNCIL:
+            for kind, label in KIND_ROW_LABELS.items():
+                cells = [figures.national_by_kind[m][kind] for m in measures]
+                rows.append([NATIONAL_LABEL, label, *cells])
+    rows.append(["合計", "", *(figures.total(m) for m in measures)])
+    rows.append([GRAND_TOTAL, "", *(figures.grand_total(m) for m in measures)])
     return rows
 
 
@@ -116,7 +144,7 @@ def detail_table(rows: list[DetailRow], figures: YearFigures) -> list[list]:
     for r in rows:
         out.append(
             [
-                blocks.get(r.block_code, ""),
+                blocks.get(r.block_code, NATIONAL_LABEL),
                 categories.get(r.category_code, ""),
                 fiscal.format_date(r.start_on),
                 r.time_span,
@@ -267,7 +295,13 @@ def _list(ws, styler: _Styler, rows: list[list], wrap_columns: set[int]) -> None
         )
 
 
-def to_xlsx(figures: YearFigures, details: list[DetailRow], *, now: datetime) -> bytes:
+def to_xlsx(
+    figures: YearFigures,
+    details: list[DetailRow],
+    *,
+    now: datetime,
+    national: list[DetailRow] = (),
+) -> bytes:
     """The fiscal year's workbook: the matrix, one detail sheet per block, the plan (with plan
     vs actual) and the headquarters meetings. Write-only mode: rows stream to the file."""
     label = figures.label
@@ -276,7 +310,7 @@ def to_xlsx(figures: YearFigures, details: list[DetailRow], *, now: datetime) ->
     wb = Workbook(write_only=True)
 
     ws, st = _sheet(
-        wb, "集計表", f"{label} {MATRIX_TITLE}", [34] + [9] * (len(ax.blocks) + 1), "B4"
+        wb, "集計表", f"{label} {MATRIX_TITLE}", [34] + [9] * (len(ax.blocks) + 3), "B4"
     )
     ws.append([st.cell(f"単位:件 {stamp}", "note")])
     _table(ws, st, matrix_rows(figures))
@@ -295,6 +329,11 @@ def to_xlsx(figures: YearFigures, details: list[DetailRow], *, now: datetime) ->
         ws.append([st.cell(f"{len(by_block[b.code])}件 {stamp}", "note")])
         table = detail_table(by_block[b.code], figures)
         _list(ws, st, [row[1:] for row in table], wrap)
+    ws, st = _sheet(
+        wb, NATIONAL_LABEL, f"{label} 全国(本府省主催の行事) 活動実績(詳細)", widths, "A4"
+    )
+    ws.append([st.cell(f"{len(national)}件 {stamp}", "note")])
+    _list(ws, st, [row[1:] for row in detail_table(list(national), figures)], wrap)
 
     plan = plan_rows(figures)
     ws, st = _sheet(wb, "計画", f"{label} {PLAN_TITLE}(計画と実績)", [10, 34] + [11] * 7, "C4")

@@ -29,7 +29,9 @@ import sqlalchemy as sa
 
 from council import fiscal, permissions
 from council.activities.models import (
+    COUNCIL_KINDS,
     HQ_KINDS,
+    NATIONAL,
     Activity,
     Category,
     activity_organizers,
@@ -54,8 +56,11 @@ MEASURES = {
 }
 # The plan-vs-actual columns, in the order of the table.
 PLAN_VS_ACTUAL = ("original", "added", "held", "cancelled", "postponed", "scheduled")
-# `block=hq` in a drill-down selects the headquarters meetings.
+# `block=hq` in a drill-down selects the headquarters meetings, `block=national` the national
+# events (全国): headquarters' own, counted in their own line and never for a block.
 HQ = "hq"
+# The category whose counts are split by kind (協議会 / 幹事会).
+COUNCIL = "council"
 
 
 class ReportError(ValueError):
@@ -168,12 +173,18 @@ class YearFigures:
     """All the counts of one fiscal year, from one aggregate statement.
 
     `counts[measure][block_code][category_code]` for every measure in MEASURES, all blocks and
-    categories present (zeros included); `hq[measure][kind]` for the WG/PT/TF meetings."""
+    categories present (zeros included); `hq[measure][kind]` for the WG/PT/TF meetings;
+    `national[measure][category_code]` for the national events (全国), which no block counts;
+    `by_kind[measure][block_code][kind]` and `national_by_kind[measure][kind]` split the council
+    category into 協議会 (council) and 幹事会 (secretariat)."""
 
     fiscal_year: int
     axes: Axes
     counts: dict[str, dict[str, dict[str, int]]]
     hq: dict[str, dict[str, int]]
+    national: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_kind: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    national_by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -206,6 +217,20 @@ class YearFigures:
             for c in self.axes.categories
         }
 
+    def national_total(self, measure: str) -> int:
+        return sum(self.national[measure].values())
+
+    def grand_row_total(self, measure: str, category_code: str) -> int:
+        """A category over the ten blocks and the 全国 line: each activity once."""
+        return self.row_total(measure, category_code) + self.national[measure][category_code]
+
+    def grand_total(self, measure: str) -> int:
+        return self.total(measure) + self.national_total(measure)
+
+    def kind_total(self, measure: str, kind: str) -> int:
+        """協議会 or 幹事会 over the ten blocks."""
+        return sum(cells[kind] for cells in self.by_kind[measure].values())
+
     @property
     def has_begun(self) -> bool:
         return fiscal.current_fiscal_year() >= self.fiscal_year
@@ -223,7 +248,6 @@ def year_figures(year: int, ax: Axes | None = None, block_id: int | None = None)
     check_year(year)
     ax = ax or axes()
     start, _ = fiscal.fiscal_year_bounds_utc(year)
-    hq_kind = sa.case((Activity.block_id.is_(None), Activity.kind), else_=None)
     added = sa.case((Activity.created_at >= start, 1), else_=0)
     where = [Activity.fiscal_year == year, Activity.deleted_at.is_(None)]
     if block_id is not None:
@@ -232,31 +256,53 @@ def year_figures(year: int, ax: Axes | None = None, block_id: int | None = None)
         sa.select(
             Activity.block_id,
             Activity.category_id,
-            hq_kind.label("hq_kind"),
+            Activity.is_national,
+            Activity.kind,
             Activity.status,
             added.label("added"),
             sa.func.count().label("n"),
         )
         .where(*where)
-        .group_by(Activity.block_id, Activity.category_id, hq_kind, Activity.status, added)
+        .group_by(
+            Activity.block_id,
+            Activity.category_id,
+            Activity.is_national,
+            Activity.kind,
+            Activity.status,
+            added,
+        )
     ).all()
     counts = {m: _grid(ax) for m in MEASURES}
     hq = {m: dict.fromkeys(HQ_KINDS, 0) for m in MEASURES}
+    national = {m: {c.code: 0 for c in ax.categories} for m in MEASURES}
+    by_kind = {m: {b.code: dict.fromkeys(COUNCIL_KINDS, 0) for b in ax.blocks} for m in MEASURES}
+    national_by_kind = {m: dict.fromkeys(COUNCIL_KINDS, 0) for m in MEASURES}
     codes_b = {b.id: b.code for b in ax.blocks}
     codes_c = {c.id: c.code for c in ax.categories}
-    for block, category, kind, status, is_added, n in rows:
+    for block, category, is_national, kind, status, is_added, n in rows:
         measures = _bucket(status, bool(is_added))
+        c = codes_c.get(category)
+        if is_national:
+            if c is None:
+                continue
+            for m in measures:
+                national[m][c] += n
+                if c == COUNCIL and kind in COUNCIL_KINDS:
+                    national_by_kind[m][kind] += n
+            continue
         if block is None:
             if kind in HQ_KINDS:
                 for m in measures:
                     hq[m][kind] += n
             continue
-        b, c = codes_b.get(block), codes_c.get(category)
+        b = codes_b.get(block)
         if b is None or c is None:
             continue
         for m in measures:
             counts[m][b][c] += n
-    return YearFigures(year, ax, counts, hq)
+            if c == COUNCIL and kind in COUNCIL_KINDS:
+                by_kind[m][b][kind] += n
+    return YearFigures(year, ax, counts, hq, national, by_kind, national_by_kind)
 
 
 def _bucket(status: str, added: bool) -> list[str]:
@@ -330,6 +376,8 @@ class RangeFigures:
     by_category: dict[int, dict[str, int]] = field(default_factory=dict)
     by_block: dict[int, dict[str, int]] = field(default_factory=dict)
     hq: dict[int, dict[str, int]] = field(default_factory=dict)
+    # National events (全国) held per year, by category: never in by_block or by_category.
+    national: dict[int, dict[str, int]] = field(default_factory=dict)
 
     @property
     def years(self) -> list[int]:
@@ -337,6 +385,13 @@ class RangeFigures:
 
     def total(self, year: int) -> int:
         return sum(self.by_block[year].values())
+
+    def national_total(self, year: int) -> int:
+        return sum(self.national[year].values())
+
+    def grand_total(self, year: int) -> int:
+        """The ten blocks and the 全国 line: each activity once."""
+        return self.total(year) + self.national_total(year)
 
 
 def range_figures(first: int, last: int, ax: Axes | None = None) -> RangeFigures:
@@ -365,10 +420,13 @@ def range_figures(first: int, last: int, ax: Axes | None = None) -> RangeFigures
         .where(*held, Activity.block_id.is_not(None))
         .group_by(Activity.fiscal_year, Activity.block_id, Activity.category_id)
     )
+    # Headquarters meetings by kind; national events (全国) under the kind NATIONAL.
+    meeting_kind = sa.case((Activity.is_national.is_(True), NATIONAL), else_=Activity.kind)
+    national_category = sa.case((Activity.is_national.is_(True), Activity.category_id))
     meetings = (
-        sa.select(Activity.fiscal_year, sa.null(), sa.null(), Activity.kind, sa.func.count())
+        sa.select(Activity.fiscal_year, sa.null(), national_category, meeting_kind, sa.func.count())
         .where(*held, Activity.block_id.is_(None))
-        .group_by(Activity.fiscal_year, Activity.kind)
+        .group_by(Activity.fiscal_year, national_category, meeting_kind)
     )
     rows = db.session.execute(sa.union_all(blocks, meetings)).all()
     out = RangeFigures(first, last, ax)
@@ -376,9 +434,15 @@ def range_figures(first: int, last: int, ax: Axes | None = None) -> RangeFigures
         out.by_category[year] = {c.code: 0 for c in ax.categories}
         out.by_block[year] = {b.code: 0 for b in ax.blocks}
         out.hq[year] = dict.fromkeys(HQ_KINDS, 0)
+        out.national[year] = {c.code: 0 for c in ax.categories}
     codes_b = {b.id: b.code for b in ax.blocks}
     codes_c = {c.id: c.code for c in ax.categories}
     for row in rows:
+        if row.hq_kind == NATIONAL:
+            c = codes_c.get(row.category_id)
+            if c is not None:
+                out.national[row.fiscal_year][c] += row.n
+            continue
         if row.block_id is None:
             if row.hq_kind in HQ_KINDS:
                 out.hq[row.fiscal_year][row.hq_kind] += row.n
@@ -456,11 +520,18 @@ def _selection(year: int, measure: str, block, category_id, kind, user):
     where = [Activity.deleted_at.is_(None), measure_clause(measure, year)]
     if block == HQ:
         where.append(Activity.block_id.is_(None))
+        where.append(Activity.is_national.is_(False))
         where.append(Activity.kind.in_([kind] if kind else list(HQ_KINDS)))
+    elif block == NATIONAL:
+        where.append(Activity.is_national.is_(True))
+        if kind in COUNCIL_KINDS:
+            where.append(Activity.kind == kind)
     elif block is None:
         where.append(Activity.block_id.is_not(None))
     else:
         where.append(Activity.block_id == block)
+        if kind in COUNCIL_KINDS:
+            where.append(Activity.kind == kind)
     if category_id is not None:
         where.append(Activity.category_id == category_id)
     if user is not None:

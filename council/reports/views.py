@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
-from council.activities.models import HQ_KINDS
+from council.activities.models import COUNCIL_KINDS, HQ_KINDS, NATIONAL
 from council.converters import MAX_ID
 from council.extensions import utc_now
 from council.reports import cache, charts, exports, queries
@@ -79,11 +79,19 @@ def fiscal_year(year: int):
 def block(year: int, code: str):
     _year(year)
     ax = queries.axes()
-    block = ax.block(code)
-    if block is None:
-        abort(404)
-    rows = queries.detail_rows(year, block.id, current_user, ax=ax)
-    counts = queries.year_figures(year, ax, block_id=block.id).held[block.code]
+    if code == NATIONAL:
+        # The 全国 line: headquarters' own events, laid out as a block's detail.
+        block = queries.Axis(0, NATIONAL, "全国", "全国")
+        rows = queries.detail_rows(year, NATIONAL, current_user, ax=ax)
+        figures = queries.year_figures(year, ax)
+        counts, kinds = figures.national["held"], figures.national_by_kind["held"]
+    else:
+        block = ax.block(code)
+        if block is None:
+            abort(404)
+        rows = queries.detail_rows(year, block.id, current_user, ax=ax)
+        figures = queries.year_figures(year, ax, block_id=block.id)
+        counts, kinds = figures.held[block.code], figures.by_kind["held"][block.code]
     seen = {c.code: 0 for c in ax.categories}
     for row in rows:
         seen[row.category_code] += 1
@@ -94,6 +102,8 @@ def block(year: int, code: str):
         ax=ax,
         rows=rows,
         counts=counts,
+        kinds=kinds,
+        council_kinds=COUNCIL_KINDS,
         seen=seen,
         drill=url_for("reports.activities", year=year),
     )
@@ -116,7 +126,11 @@ def activities(year: int):
         block_id = HQ
         if kind is not None and kind not in HQ_KINDS:
             return _bad_request("会議の種類(kind)の指定が正しくありません。")
-    elif block_code is not None:
+    elif kind is not None and kind not in COUNCIL_KINDS:
+        return _bad_request("種別(kind)の指定が正しくありません。")
+    if block_code == NATIONAL:
+        block_id = NATIONAL
+    elif block_code is not None and block_code != HQ:
         block = ax.block(block_code)
         if block is None:
             return _bad_request("ブロックの指定が正しくありません。")
@@ -133,7 +147,7 @@ def activities(year: int):
         measure,
         block_id=block_id,
         category_id=category.id if category else None,
-        kind=kind if block_code == HQ else None,
+        kind=kind,
         user=current_user,
         ax=ax,
         limit=PAGE_SIZE,
@@ -147,7 +161,7 @@ def activities(year: int):
             "measure": measure,
             "block": block_code,
             "category": category_code,
-            "kind": kind if block_code == HQ else None,
+            "kind": kind,
         }.items()
         if v
     }
@@ -159,7 +173,9 @@ def activities(year: int):
         measure_label=MEASURES[measure],
         block=block,
         is_hq=block_code == HQ,
+        is_national=block_code == NATIONAL,
         kind=kind,
+        council_kinds=COUNCIL_KINDS,
         hq_labels=exports.HQ_LABELS,
         category=category,
         behind=behind,
@@ -222,7 +238,9 @@ def csv_export(year: int):
     ax = queries.axes()
     figures = queries.year_figures(year, ax)
     if part == "detail":
-        table = exports.detail_table(queries.detail_rows(year, None, current_user, ax=ax), figures)
+        rows = queries.detail_rows(year, None, current_user, ax=ax)
+        rows += queries.detail_rows(year, NATIONAL, current_user, ax=ax)
+        table = exports.detail_table(rows, figures)
     elif part == "plan":
         table = exports.plan_rows(figures)
     elif part == "hq":
@@ -248,7 +266,8 @@ def xlsx_export(year: int):
     ax = queries.axes()
     figures = queries.year_figures(year, ax)
     rows = queries.detail_rows(year, None, current_user, ax=ax)
-    body = exports.to_xlsx(figures, rows, now=utc_now())
+    national = queries.detail_rows(year, NATIONAL, current_user, ax=ax)
+    body = exports.to_xlsx(figures, rows, now=utc_now(), national=national)
     return Response(
         body,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

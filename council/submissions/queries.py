@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, selectinload
 
 from council import fiscal
-from council.activities.models import STATUSES, Activity
+from council.activities.models import COUNCIL_KINDS, STATUSES, Activity
 from council.audit.models import AuditEntry
 from council.extensions import db, utc_now
 from council.reports import queries as reports
@@ -215,12 +215,38 @@ class RowChange:
 
 
 @dataclass
+class KindDiff:
+    """協議会 or 幹事会 under the council category: as submitted (None when the snapshot does
+    not tell, as those frozen before the split was counted) and now."""
+
+    kind: str
+    label: str
+    submitted: int | None
+    current: int
+
+    @property
+    def diff(self) -> int | None:
+        return None if self.submitted is None else self.current - self.submitted
+
+
+def kind_split(snapshot: Snapshot) -> dict[str, int] | None:
+    """{kind: n} of the council category as the snapshot froze it, or None when its lines do
+    not add up to its category total (the total is what was submitted and is kept)."""
+    items = [i for i in snapshot.details or [] if i.get("category") == reports.COUNCIL]
+    split = {k: sum(1 for i in items if i.get("kind") == k) for k in COUNCIL_KINDS}
+    if sum(split.values()) != int(snapshot.counts.get(reports.COUNCIL, 0)):
+        return None
+    return split
+
+
+@dataclass
 class Corrections:
     """A snapshot's figures beside the figures now, and what moved them since."""
 
     snapshot: Snapshot
     counts: list[CountDiff]
     changes: list[RowChange]
+    kinds: list[KindDiff] = field(default_factory=list)
 
     @property
     def submitted_total(self) -> int:
@@ -270,7 +296,21 @@ def compare(
             r.activity_id,
         )
     )
-    return Corrections(snapshot, counts, changes)
+    split = kind_split(snapshot)
+    kinds = [
+        KindDiff(
+            kind,
+            label,
+            split[kind] if split is not None else None,
+            sum(
+                1
+                for i in current_rows
+                if i.get("category") == reports.COUNCIL and i.get("kind") == kind
+            ),
+        )
+        for kind, label in COUNCIL_KINDS.items()
+    ]
+    return Corrections(snapshot, counts, changes, kinds)
 
 
 def attach_entries(corrections: list[Corrections]) -> None:

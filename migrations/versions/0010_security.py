@@ -5,14 +5,14 @@ Plain ADD COLUMN and CREATE INDEX, no batch rebuild: on SQLite a rebuilt snapsho
 would lose the triggers that keep it insert-only.
 
 Revision ID: 0010_security
-Revises: 0003_search_index
+Revises: 0005_organisations
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_security"
-down_revision = "0003_search_index"
+down_revision = "0005_organisations"
 branch_labels = None
 depends_on = None
 

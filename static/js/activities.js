@@ -50,6 +50,7 @@
         if (kind.value && allowed.indexOf(kind.value) === -1) kind.value = "";
       }
       setHidden(form.querySelector(".js-measures"), hq || code !== "briefing");
+      setHidden(form.querySelector(".js-national"), !block || block.value !== "national");
     }
 
     [block, category].forEach(function (el) {

@@ -142,7 +142,17 @@ def test_report_counts_every_block_and_category(activities, make_activity, make_
     response = client.get("/api/v1/reports/fy/2007", headers=_token(make_user(role="secretariat")))
     assert response.status_code == 200
     data = response.get_json()
-    assert set(data) == {"fiscal_year", "label", "counts", "planned", "hq_meetings"}
+    assert set(data) == {
+        "fiscal_year",
+        "label",
+        "counts",
+        "planned",
+        "hq_meetings",
+        "national",
+        "national_planned",
+        "by_kind",
+        "planned_by_kind",
+    }
     assert data["fiscal_year"] == 2007 and data["label"] == "平成19年度"
     assert list(data["counts"]) == [
         "hokkaido",

@@ -43,9 +43,12 @@ def test_export_is_excel_friendly_and_formula_safe(make_user, client, login_as):
     assert response.mimetype == "text/csv"
     assert "directory-kanto.csv" in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
-    assert body.startswith("\ufeffblock,agency,ministry,kind,city,first_fy,last_fy,secretariat,")
+    assert body.startswith(
+        "\ufeffblock,agency,ministry,kind,prefecture,city,first_fy,last_fy,secretariat,"
+    )
     rows = _rows(body)
     assert rows[0]["agency"] == "関東経済産業局" and rows[0]["secretariat"] == "1"
+    assert rows[0]["prefecture"] == "11"  # さいたま: 埼玉県
     assert {r["block"] for r in rows} == {"kanto"}
     mine = [r for r in rows if r["agency"] == "関東総合通信局"]
     assert len(mine) == 2  # one row per contact

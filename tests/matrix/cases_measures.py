@@ -77,7 +77,7 @@ CASES = [
         },
         allowed=EDITORS,
         state=_measure_count,
-        changed=lambda w: _assert(_measure_count(w) == 19),
+        changed=lambda w: _assert(_measure_count(w) == 25),
     ),
     Case(
         name="measures.edit_published",

@@ -51,9 +51,12 @@ def test_csv_starts_with_a_bom_and_holds_the_html_matrix(year_2007, hq_client):
     assert body.startswith(b"\xef\xbb\xbf")
     assert b"\r\n" in body
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0] == ["活動区分", *BLOCKS, "合計"]
+    assert rows[0] == ["活動区分", *BLOCKS, "合計", "全国", "総計(全国を含む)"]
     assert rows[1][0] == "地域ブロック協議会・幹事会の開催"
+    # The council category is followed by its split by kind.
+    assert [rows[2][0], rows[3][0]] == ["うち協議会", "うち幹事会"]
     assert rows[-1][0] == "合計"
+    rows = [r for r in rows if not r[0].startswith("うち")]
     blocks, categories = _codes(hq_client)
     grid = _html_matrix(hq_client)
     from_csv = {
@@ -116,19 +119,22 @@ def _workbook(client):
 
 def test_xlsx_matrix_sheet_equals_the_html_matrix(year_2007, hq_client):
     wb = _workbook(hq_client)
-    assert wb.sheetnames == ["集計表", *BLOCKS, "計画", "本府省会議"]
+    assert wb.sheetnames == ["集計表", *BLOCKS, "全国", "計画", "本府省会議"]
     ws = wb["集計表"]
     assert ws["A1"].value == "平成19年度 地域ブロック協議会 活動実績(実施件数)"
     header = [c.value for c in ws[3]]
-    assert header == ["活動区分", *BLOCKS, "合計"]
+    assert header == ["活動区分", *BLOCKS, "合計", "全国", "総計(全国を含む)"]
+    assert [ws.cell(row=r, column=1).value for r in (5, 6)] == ["うち協議会", "うち幹事会"]
     blocks, categories = _codes(hq_client)
+    category_rows = [4] + list(range(7, 7 + len(categories) - 1))
     from_xlsx = {
-        b: {c: ws.cell(row=4 + i, column=2 + j).value for i, c in enumerate(categories)}
+        b: {c: ws.cell(row=category_rows[i], column=2 + j).value for i, c in enumerate(categories)}
         for j, b in enumerate(blocks)
     }
     assert from_xlsx == _html_matrix(hq_client)
-    assert ws.cell(row=13, column=1).value == "合計"
-    assert ws.cell(row=13, column=12).value == 6
+    assert ws.cell(row=15, column=1).value == "合計"
+    assert ws.cell(row=15, column=12).value == 6
+    assert ws.cell(row=15, column=14).value == 6
     assert ws.cell(row=5, column=4).number_format == "#,##0"
     # Set up for the desk: frozen header, A4 landscape, titles on every page, readable widths.
     assert ws.freeze_panes == "B4"

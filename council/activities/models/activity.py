@@ -36,6 +36,16 @@ activity_participants = sa.Table(
     sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("agency_id", sa.ForeignKey("agencies.id"), primary_key=True, index=True),
 )
+# 後援: organisations that back an activity. Shown and filterable, never counted.
+activity_backers = sa.Table(
+    "activity_backers",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("agency_id", sa.ForeignKey("agencies.id"), primary_key=True, index=True),
+)
+# The code that names headquarters' own events wherever a block code is accepted.
+NATIONAL = "national"
+NATIONAL_LABEL = "全国"
 activity_measures = sa.Table(
     "activity_measures",
     db.metadata,
@@ -70,6 +80,8 @@ class Activity(db.Model):
         # Feeds answer conditional requests from MAX(updated_at): one index probe.
         sa.Index("ix_activities_updated_at", "updated_at"),
         sa.CheckConstraint("participants IS NULL OR participants >= 0", name="participants"),
+        # A national event belongs to no block (its region block is a link, never counted).
+        sa.CheckConstraint("NOT is_national OR block_id IS NULL", name="national_no_block"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +90,12 @@ class Activity(db.Model):
     block_id: Mapped[int | None] = mapped_column(sa.ForeignKey("blocks.id"), index=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("categories.id"), index=True)
     kind: Mapped[str | None] = mapped_column(sa.String(20))
+    # Headquarters' own event (全国): no block, any category, counted in the 全国 line only.
+    is_national: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    host_prefecture_id: Mapped[int | None] = mapped_column(sa.ForeignKey("prefectures.id"))
+    host_city: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    # The block whose region a national event takes place in: shown, never counted for it.
+    region_block_id: Mapped[int | None] = mapped_column(sa.ForeignKey("blocks.id"))
     title: Mapped[str] = mapped_column(sa.String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -106,7 +124,10 @@ class Activity(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    block = relationship("Block")
+    block = relationship("Block", foreign_keys=[block_id])
+    region_block = relationship("Block", foreign_keys=[region_block_id])
+    host_prefecture = relationship("Prefecture")
+    backers = relationship("Agency", secondary=activity_backers, order_by="Agency.id")
     category: Mapped[Category] = relationship()
     organizers = relationship("Agency", secondary=activity_organizers, order_by="Agency.id")
     participant_agencies = relationship(
@@ -118,6 +139,10 @@ class Activity(db.Model):
 
     audit_fields = (
         "block_id",
+        "is_national",
+        "host_prefecture_id",
+        "host_city",
+        "region_block_id",
         "category_id",
         "kind",
         "title",
@@ -145,7 +170,14 @@ class Activity(db.Model):
 
     @property
     def is_hq(self) -> bool:
-        return self.block_id is None
+        """A headquarters meeting (WG/PT/TF): no block and not a national event."""
+        return self.block_id is None and not self.is_national
+
+    @property
+    def scope_label(self) -> str:
+        if self.is_national:
+            return NATIONAL_LABEL
+        return self.block.name if self.block is not None else "本府省"
 
     @property
     def start_on(self) -> date:
