@@ -97,6 +97,7 @@ def configure(app: Flask) -> None:
     app.jinja_env.filters["jdatetime"] = fiscal.format_datetime
     app.jinja_env.filters["jtime"] = fiscal.format_time
     app.jinja_env.filters["fy_label"] = fiscal.fiscal_year_label
+    app.jinja_env.filters["fy_choice"] = fiscal.fiscal_year_choice
     app.jinja_env.filters["yen_million"] = lambda n: "" if n is None else f"{n:,}"
 
     @app.template_filter("nl2br")

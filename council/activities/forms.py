@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -29,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from council import fiscal
 from council.activities.models import COUNCIL_KINDS, HQ_KINDS, VISIBILITIES
+from council.formfields import JapaneseDateField
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 TITLE_MAX = 200
@@ -66,11 +66,8 @@ class NoControlChars:
 
 
 def _date_field(label, *validators):
-    return DateField(
-        label,
-        validators=list(validators),
-        format=["%Y-%m-%d", "%Y/%m/%d"],
-        invalid_value_message="日付は 2007-11-28 の形式で、実在する日付を入力してください。",
+    return JapaneseDateField(
+        label, validators=list(validators), min_year=FIRST_YEAR, max_year=LAST_YEAR
     )
 
 

@@ -72,9 +72,10 @@ def upload():
 def export():
     if not permissions.can_export_activities(current_user):
         abort(403)
-    fiscal_year = request.args.get("fy", "").strip()
+    raw_year = request.args.get("fy", "").strip()
     block_code = request.args.get("block", "").strip()
-    if fiscal_year and not (fiscal_year.isdigit() and 2000 <= int(fiscal_year) <= 2100):
+    fiscal_year = fiscal.parse_fiscal_year(raw_year) if raw_year else None
+    if raw_year and not (fiscal_year and 2000 <= fiscal_year <= 2100):
         abort(400)
     block = None
     if block_code and block_code != HQ_FILTER:
@@ -83,7 +84,7 @@ def export():
             abort(400)
     query = csv_io.export_query(
         current_user,
-        fiscal_year=int(fiscal_year) if fiscal_year else None,
+        fiscal_year=fiscal_year,
         block_id=block.id if block else None,
         hq_only=block_code == HQ_FILTER,
     )

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from council import permissions
@@ -12,6 +12,7 @@ from council.accounts.forms import ChoiceField, plain_text
 from council.audit import labels, queries
 from council.directory.models import Block
 from council.extensions import db
+from council.formfields import JapaneseDateField
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -30,18 +31,8 @@ class AuditFilterForm(FlaskForm):
             plain_text,
         ],
     )
-    date_from = DateField(
-        "期間(開始日)",
-        validators=[Optional()],
-        format="%Y-%m-%d",
-        render_kw={"type": "date"},
-    )
-    date_to = DateField(
-        "期間(終了日)",
-        validators=[Optional()],
-        format="%Y-%m-%d",
-        render_kw={"type": "date"},
-    )
+    date_from = JapaneseDateField("期間(開始日)", validators=[Optional()])
+    date_to = JapaneseDateField("期間(終了日)", validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
