@@ -84,7 +84,7 @@ def test_export_with_labels_edit_in_excel_import_changes_one_activity(
         row[venue] = "さいたま新都心合同庁舎2号館 5階"
 
     excel_file = _excel_resave(response.get_data(), change_one_cell)
-    assert b"\r\n\r\n" in excel_file and "2007/11/28 14:00".encode() in excel_file
+    assert b"\r\n\r\n" in excel_file and b"2007/11/28 14:00" in excel_file
     before = {a.id: (a.version, a.venue) for a in db.session.scalars(sa.select(Activity))}
     audited_before = _audited_activity_ids()
     audit_count = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
