@@ -38,7 +38,7 @@ from council.activities.forms import (
 from council.activities.models import STATUSES, Activity
 from council.audit.hooks import set_reason
 from council.directory.models import Block
-from council.extensions import db, utc_now
+from council.extensions import db, login_manager, utc_now
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -54,6 +54,10 @@ CONFLICT_MESSAGE = (
 def _load(activity_id: int) -> Activity:
     activity = queries.get_visible_activity(current_user, activity_id)
     if activity is None:
+        if not current_user.is_authenticated:
+            # The page may exist for members: ask to sign in first (for every id alike, so
+            # that the answer does not tell which members-only activities exist).
+            abort(login_manager.unauthorized())
         abort(404)
     return activity
 

@@ -9,8 +9,10 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from council import permissions
 from council.accounts.forms import ChoiceField, plain_text
+from council.accounts.models import User
+from council.activities.models import Activity
 from council.audit import labels, queries
-from council.directory.models import Block
+from council.directory.models import Agency, Block
 from council.extensions import db
 from council.formfields import JapaneseDateField
 
@@ -37,12 +39,6 @@ class AuditFilterForm(FlaskForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError("終了日は開始日以降の日付を指定してください。")
-
-
-def _date_error_in_japanese(form: AuditFilterForm) -> None:
-    for field in (form.date_from, form.date_to):
-        if field.errors and field.raw_data and field.data is None:
-            field.errors[:] = ["日付は 2007-11-28 の形式で入力してください。"]
 
 
 @bp.app_template_filter("audit_type")
@@ -81,7 +77,16 @@ def _audit_object_url(entry) -> str | None:
     }.get(entry.object_type, (None, None))
     if endpoint is None or endpoint not in current_app.view_functions:
         return None
-    if entry.object_type == "User" and not permissions.can_manage_users(current_user):
+    # Only links this viewer can follow: never a page that would answer 403 or 404.
+    if entry.object_type == "User":
+        target = db.session.get(User, entry.object_id)
+        if target is None or not permissions.can_manage_user(current_user, target):
+            return None
+    elif entry.object_type == "Activity":
+        activity = db.session.get(Activity, entry.object_id)
+        if activity is None or not permissions.can_view_activity(current_user, activity):
+            return None
+    elif entry.object_type == "Agency" and db.session.get(Agency, entry.object_id) is None:
         return None
     return url_for(endpoint, **{arg: entry.object_id})
 
@@ -112,7 +117,6 @@ def index():
         )
         entries, total = queries.search_entries(current_user, filters, page=page, per_page=per_page)
     else:
-        _date_error_in_japanese(form)
         status = 400
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
