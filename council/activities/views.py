@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from council import fiscal, permissions
+from council import fiscal, permissions, web
 from council.activities import attachments as files
 from council.activities import queries, services
 from council.activities.forms import (
@@ -614,6 +614,8 @@ def delete_attachment(activity_id: int, attachment_id: int):
 def _too_large(error):
     """An upload over MAX_CONTENT_LENGTH is cut off before the view runs: say so plainly and
     lead back to the activity."""
+    if request.endpoint != "activities.upload_attachment":
+        return web.too_large_page(error)  # a form, not a file: the general page
     db.session.rollback()
     activity_id = (request.view_args or {}).get("activity_id")
     return render_template(
