@@ -28,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from council import fiscal
 from council.activities.models import COUNCIL_KINDS, HQ_KINDS, VISIBILITIES
+from council.extensions import utc_now
 from council.formfields import JapaneseDateField
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -369,6 +370,15 @@ class ActivityForm(ScheduleMixin, FlaskForm):
         if category is not None:
             self.compute_schedule(date_only=category.is_date_only and not self.is_hq)
             self._check_kind(category)
+        if (
+            "participants" in self
+            and self.participants.data is not None
+            and self.schedule
+            and fiscal.to_jst(self.schedule[0]).date() > fiscal.to_jst(utc_now()).date()
+        ):
+            self.participants.errors.append(
+                "参加者数は開催日以降に入力してください(開催前の活動には記録できません)。"
+            )
         if "reason" in self and self.reason_is_required and not self.reason.data:
             self.reason.errors.append("変更理由を入力してください。")
         return not self.errors

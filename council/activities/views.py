@@ -316,8 +316,23 @@ def _render_status(action: str, activity, form, *, status=200, error=None):
     ), status
 
 
+def _no_attendance_reason(activity: Activity) -> str:
+    if activity.status in ("cancelled", "postponed"):
+        return f"{activity.status_label}の活動には出欠・参加者数を記録できません。"
+    return (
+        f"開催前の活動には出欠・参加者数を記録できません。開催日({fiscal.format_date(activity.start_on)})"
+        "以降に記録してください。"
+    )
+
+
 def _status_view(activity_id: int, action: str, apply):
     activity = _load_editable(activity_id)
+    if action == "held" and not activity.has_begun():
+        abort(
+            409,
+            description=f"開催日({fiscal.format_date(activity.start_on)})より前に実施済みにはできません。"
+            "開催日以降に操作してください。",
+        )
     form_class = STATUS_PAGES[action][1]
     if request.method == "GET":
         data = {"version": activity.version}
@@ -441,6 +456,8 @@ def _attendance_updates(values: dict, shown: dict, roster) -> list:
 @login_required
 def attendance(activity_id: int):
     activity = _load_editable(activity_id)
+    if not activity.accepts_attendance:
+        abort(409, description=_no_attendance_reason(activity))
     roster = queries.attendance_roster(activity)
     current = queries.attendance_by_agency(activity)
     status, error, row_errors, typed, shown = 200, None, {}, None, None
