@@ -33,3 +33,9 @@
     el.addEventListener("change", function () { el.form.submit(); });
   });
 })();
+// After a refused form, take the keyboard to the error summary at its top.
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) { summary.focus(); }
+})();
