@@ -1,6 +1,7 @@
 """Form fields shared by every domain: dates and fiscal years typed the Japanese way."""
 
 from wtforms import DateField, StringField
+from wtforms.widgets import TextInput
 
 from council import fiscal
 
@@ -12,7 +13,10 @@ FY_MESSAGE = "年度は「平成19年度」または「2007」の形で入力し
 class JapaneseDateField(DateField):
     """A typed date in any form fiscal.parse_date accepts; the typed text stays on error.
 
-    min_year/max_year bound what is plausible for the record."""
+    A text input, not the browser's date picker: the picker cannot take 平成19年11月28日, and
+    it reads differently in every browser. min_year/max_year bound what is plausible."""
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, *, min_year=2000, max_year=2100, **kwargs):
         kwargs.setdefault("render_kw", {})
