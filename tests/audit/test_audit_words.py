@@ -119,3 +119,15 @@ def test_the_log_does_not_link_a_secretariat_to_pages_it_cannot_open(
     assert client.get(f"/users/{hq_user.id}/edit").status_code in (403, 404)
     assert f'href="/activities/{hidden.id}"' not in html
     assert "hq-person@example.test" in html and "近畿の事務局会議" in html  # still listed
+
+
+def test_an_activity_made_on_the_command_line_names_the_system_in_japanese(
+    make_activity, make_user, login_as, client
+):
+    db.session.info["audit_actor_label"] = "system (cli)"
+    activity = make_activity(title="コマンドで登録した協議会")
+    db.session.info.pop("audit_actor_label")
+    login_as(make_user(role="secretariat", block="kanto"))
+    page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
+    assert "システム(コマンド操作)" in page
+    assert "system (cli)" not in page
