@@ -14,6 +14,7 @@ def _login(browser, live_server, email):
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.on("dialog", lambda dialog: dialog.accept())  # 提出 and 差し戻す ask first
     page.goto(live_server + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
