@@ -1,6 +1,9 @@
 """Request-wide behaviour: security headers, error pages, template helpers, audit actor."""
 
-from flask import Flask, abort, g, render_template, request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -13,6 +16,48 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+
+
+def _same_site_referrer() -> str | None:
+    """The page the user came from, when it is a page of this site (a way back)."""
+    referrer = request.referrer or ""
+    parts = urlsplit(referrer)
+    if not referrer or parts.netloc != request.host or parts.scheme not in ("http", "https"):
+        return None
+    if parts.path == request.path and request.method == "GET":
+        return None  # a link to this very page leads nowhere
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def too_large_page(error=None):
+    """413: say what was too large (the whole post, or one text field) and how to go back."""
+    db.session.rollback()
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    with_file = (request.mimetype or "") == "multipart/form-data"
+    if request.content_length and limit and request.content_length > limit:
+        what = "添付ファイルを含む送信内容" if with_file else "送信内容"
+        title = "ファイルが大きすぎます" if with_file else "送信内容が大きすぎます"
+        message = (
+            f"{what}が{limit // (1024 * 1024)}MBを超えたため、受け付けませんでした"
+            f"(送信された大きさ: 約{request.content_length / (1024 * 1024):.1f}MB)。"
+            + ("ファイルを小さくするか、分けて添付してください。" if with_file else "")
+        )
+    else:
+        field_limit = current_app.config.get("MAX_FORM_MEMORY_SIZE") or 500_000
+        title = "入力された文章が長すぎます"
+        message = (
+            f"1つの入力欄に送れるのは約{field_limit // 1000:,}KB"
+            f"(日本語でおよそ{field_limit // 3:,}文字)までです。文章を短くするか、"
+            "添付ファイルにしてください。"
+        )
+    return render_template(
+        "errors/error.html",
+        status=413,
+        title=title,
+        message=message,
+        back_url=_same_site_referrer(),
+        back_hint="ブラウザの「戻る」で前の画面に戻ると、入力した内容が残っている場合があります。",
+    ), 413
 
 
 def configure(app: Flask) -> None:
@@ -52,7 +97,11 @@ def configure(app: Flask) -> None:
             description = getattr(error, "description", None)
             detail = description if isinstance(description, str) and status == 409 else message
             return render_template(
-                "errors/error.html", status=status, title=title, message=detail
+                "errors/error.html",
+                status=status,
+                title=title,
+                message=detail,
+                back_url=_same_site_referrer(),
             ), status
 
         return handler
@@ -80,16 +129,7 @@ def configure(app: Flask) -> None:
     app.register_error_handler(
         409, _error(409, "競合しています", "他の操作と競合したため、処理を中止しました。")
     )
-    app.register_error_handler(
-        413,
-        _error(
-            413,
-            "ファイルが大きすぎます",
-            "アップロードできるファイルの大きさは{}MBまでです。".format(
-                app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            ),
-        ),
-    )
+    app.register_error_handler(413, too_large_page)
     app.register_error_handler(
         429, _error(429, "しばらくお待ちください", "短時間に多くの要求がありました。")
     )
@@ -104,7 +144,20 @@ def configure(app: Flask) -> None:
     app.jinja_env.filters["jdatetime"] = fiscal.format_datetime
     app.jinja_env.filters["jtime"] = fiscal.format_time
     app.jinja_env.filters["fy_label"] = fiscal.fiscal_year_label
+    app.jinja_env.filters["fy_choice"] = fiscal.fiscal_year_choice
     app.jinja_env.filters["yen_million"] = lambda n: "" if n is None else f"{n:,}"
+
+    @app.route("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico in every new session, whatever the page links to.
+        icon = app.extensions.get("council_favicon")
+        if icon is None:
+            icon = app.extensions["council_favicon"] = Path(
+                app.static_folder, "favicon.ico"
+            ).read_bytes()
+        return Response(
+            icon, mimetype="image/x-icon", headers={"Cache-Control": "public, max-age=604800"}
+        )
 
     @app.template_filter("nl2br")
     def _nl2br(text: str) -> Markup:

@@ -70,3 +70,97 @@ def test_dates_are_written_the_japanese_way():
 def test_era_year_labels():
     assert fiscal.era_year_label(date(2019, 4, 30)) == "平成31年"
     assert fiscal.era_year_label(date(2019, 5, 1)) == "令和元年"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2007/11/28", date(2007, 11, 28)),
+        ("2007-11-28", date(2007, 11, 28)),
+        ("2007/1/8", date(2007, 1, 8)),
+        ("2007年11月28日", date(2007, 11, 28)),
+        ("2007年11月28日(水)", date(2007, 11, 28)),
+        ("２００７／１１／２８", date(2007, 11, 28)),
+        ("平成19年11月28日", date(2007, 11, 28)),
+        ("H19.11.28", date(2007, 11, 28)),
+        ("h19.11.28", date(2007, 11, 28)),
+        ("Ｈ１９．１１．２８", date(2007, 11, 28)),
+        ("令和8年5月7日", date(2026, 5, 7)),
+        ("R8.5.7", date(2026, 5, 7)),
+        # the era boundaries, exactly
+        ("平成31年4月30日", date(2019, 4, 30)),
+        ("H31.4.30", date(2019, 4, 30)),
+        ("令和元年5月1日", date(2019, 5, 1)),
+        ("R1.5.1", date(2019, 5, 1)),
+        ("令和1年5月1日", date(2019, 5, 1)),
+        ("平成元年1月8日", date(1989, 1, 8)),
+        ("H1.1.8", date(1989, 1, 8)),
+        ("昭和64年1月7日", date(1989, 1, 7)),
+    ],
+)
+def test_parse_date_accepts_western_and_era_forms(text, expected):
+    assert fiscal.parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "平成31年5月1日",  # 平成 ended on 2019-04-30
+        "H31.5.1",
+        "令和元年4月30日",  # 令和 began on 2019-05-01
+        "R1.4.30",
+        "平成元年1月7日",  # still 昭和64年
+        "平成0年4月1日",
+        "2007/2/30",
+        "2007-13-01",
+        "19.11.28",
+        "X19.11.28",
+        "2007/11/28 14:00",
+        "明日",
+    ],
+)
+def test_parse_date_refuses_what_is_not_a_date(text):
+    assert fiscal.parse_date(text) is None
+
+
+def test_era_labels_at_the_boundaries():
+    assert fiscal.era_year_label(date(2019, 4, 30)) == "平成31年"
+    assert fiscal.era_year_label(date(2019, 5, 1)) == "令和元年"
+    assert fiscal.era_year_label(date(1989, 1, 8)) == "平成元年"
+    assert fiscal.era_year_label(date(1989, 1, 7)) == "昭和64年"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2007", 2007),
+        (2007, 2007),
+        ("FY2007", 2007),
+        ("2007年度", 2007),
+        ("平成19年度", 2007),
+        ("平成19年度 (2007)", 2007),
+        ("平成19年度(2007)", 2007),
+        ("H19", 2007),
+        ("平成元年度", 1989),
+        ("平成30年度", 2018),
+        ("平成31年度", 2019),
+        ("令和元年度", 2019),
+        ("R1", 2019),
+        ("令和8年度", 2026),
+        ("令和８年度", 2026),
+    ],
+)
+def test_parse_fiscal_year_accepts_both_forms(text, expected):
+    assert fiscal.parse_fiscal_year(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "平成32年度", "昭和64年度", "令和0年度", "19", "来年度"])
+def test_parse_fiscal_year_refuses_others(text):
+    assert fiscal.parse_fiscal_year(text) is None
+
+
+def test_fiscal_year_choice_reads_label_then_western_year():
+    assert fiscal.fiscal_year_choice(2007) == "平成19年度 (2007)"
+    assert fiscal.fiscal_year_choice(2019) == "令和元年度 (2019)"

@@ -160,7 +160,14 @@ def ensure_admin():
         email=FIRST_ADMIN_EMAIL, name="システム管理者", role="admin", password=password
     )
     db.session.commit()
-    click.echo("created the first administrator (this password is shown only once):")
+    # Printed among installation logs (make run): a banner, so that it is not missed.
+    click.echo("")
+    click.echo("=" * 72)
+    click.echo(
+        "  最初の管理者を作成しました。このパスワードは今回だけ表示されます。控えてください。"
+    )
+    click.echo("  created the first administrator (this password is shown only once):")
+    click.echo("=" * 72)
     click.echo(f"  e-mail:   {user.email}")
     click.echo(f"  password: {password}")
 

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from council import fiscal, permissions
+from council.activities.csv_labels import HEADERS
 from council.activities.csv_rows import (
     COLUMNS,
     FORMULA_START,
@@ -36,7 +37,15 @@ from council.activities.csv_rows import (
     check_record,
     read_header,
 )
-from council.activities.models import NATIONAL, STATUSES, Activity
+from council.activities.models import (
+    COUNCIL_KINDS,
+    HQ_KINDS,
+    NATIONAL,
+    NATIONAL_LABEL,
+    STATUSES,
+    VISIBILITIES,
+    Activity,
+)
 from council.activities.services import create_activity, update_activity
 from council.audit.hooks import set_reason
 from council.extensions import db, utc_now
@@ -52,6 +61,7 @@ __all__ = [
     "export_query",
     "import_activities",
     "read_rows",
+    "template_csv",
 ]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -319,26 +329,55 @@ def export_query(
     return query
 
 
-def export_csv(activities: Iterable[Activity]) -> bytes:
-    """The Activity CSV in UTF-8 with a BOM (so Excel opens it), CRLF line ends."""
+def _kind_label(a: Activity) -> str:
+    if not a.kind:
+        return ""
+    return (HQ_KINDS if a.block_id is None else COUNCIL_KINDS).get(a.kind, a.kind)
+
+
+def export_csv(activities: Iterable[Activity], *, labels: bool = False) -> bytes:
+    """The Activity CSV in UTF-8 with a BOM (so Excel opens it), CRLF line ends. With
+    labels, Japanese headers and the labels shown on screen instead of codes."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([HEADERS[c] for c in COLUMNS] if labels else COLUMNS)
     for a in activities:
-        writer.writerow(
-            escape_cell(cell)
-            for cell in (
+        if labels:
+            coded = (
+                NATIONAL_LABEL if a.is_national else (a.block.name if a.block else ""),
+                a.category.name,
+                _kind_label(a),
+                STATUSES[a.status],
+                VISIBILITIES[a.visibility],
+            )
+        else:
+            coded = (
                 NATIONAL if a.is_national else (a.block.code if a.block else ""),
                 a.category.code,
                 a.kind or "",
+                a.status,
+                a.visibility,
+            )
+        block, category, kind, status, visibility = coded
+        writer.writerow(
+            escape_cell(cell)
+            for cell in (
+                block,
+                category,
+                kind,
                 a.title,
                 _moment_text(a.starts_at, a.is_all_day),
                 _moment_text(a.ends_at, a.is_all_day),
                 a.venue or "",
-                a.status,
-                a.visibility,
+                status,
+                visibility,
                 "" if a.participants is None else str(a.participants),
                 ";".join(o.name for o in a.organizers),
             )
         )
     return out.getvalue().encode("utf-8-sig")
+
+
+def template_csv() -> bytes:
+    """An empty file with the Japanese headers, to fill in Excel."""
+    return export_csv([], labels=True)

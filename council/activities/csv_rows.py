@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 
 from council import fiscal, permissions
+from council.activities.csv_labels import HEADERS, column_of, fold_lookalikes
 from council.activities.forms import (
     PARTICIPANTS_MAX,
     PT_FIRST_FY,
@@ -128,7 +129,7 @@ class ParsedRow:
 
 def activity_key(block_id, starts_at: datetime, title: str):
     """`block_id` is a block id, None (a headquarters meeting) or NATIONAL."""
-    return (block_id, starts_at.astimezone(UTC), title)
+    return (block_id, starts_at.astimezone(UTC), fold_lookalikes(title))
 
 
 def column_order(column: str | None) -> int:
@@ -148,7 +149,8 @@ def _unescape(text: str) -> str:
 
 
 def read_header(cells: list[tuple[str, int]], line: int) -> list[str]:
-    names = [_norm(c) for c, _ in cells]
+    """The column codes of the header row; Japanese headers (件名, 開始 …) are accepted."""
+    names = [column_of(c) or _norm(c) for c, _ in cells]
     while names and names[-1] == "":
         names.pop()
     problems = []
@@ -164,7 +166,14 @@ def read_header(cells: list[tuple[str, int]], line: int) -> list[str]:
             problems.append(Problem(line, name, f"列「{name}」がありません。"))
     if problems:
         expected = ",".join(COLUMNS)
-        problems.append(Problem(line, None, f"1行目(見出し)は次の列にしてください: {expected}"))
+        japanese = ",".join(HEADERS.values())
+        problems.append(
+            Problem(
+                line,
+                None,
+                f"1行目(見出し)は次の列にしてください: {expected}(または {japanese})",
+            )
+        )
         raise ImportRejected(list(dict.fromkeys(problems)))
     return names
 

@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -35,6 +34,8 @@ from council.activities.models import (
     NATIONAL_LABEL,
     VISIBILITIES,
 )
+from council.extensions import utc_now
+from council.formfields import JapaneseDateField
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 TITLE_MAX = 200
@@ -73,11 +74,8 @@ class NoControlChars:
 
 
 def _date_field(label, *validators):
-    return DateField(
-        label,
-        validators=list(validators),
-        format=["%Y-%m-%d", "%Y/%m/%d"],
-        invalid_value_message="日付は 2007-11-28 の形式で、実在する日付を入力してください。",
+    return JapaneseDateField(
+        label, validators=list(validators), min_year=FIRST_YEAR, max_year=LAST_YEAR
     )
 
 
@@ -426,6 +424,15 @@ class ActivityForm(ScheduleMixin, FlaskForm):
         if category is not None:
             self.compute_schedule(date_only=category.is_date_only and not self.is_hq)
             self._check_kind(category)
+        if (
+            "participants" in self
+            and self.participants.data is not None
+            and self.schedule
+            and fiscal.to_jst(self.schedule[0]).date() > fiscal.to_jst(utc_now()).date()
+        ):
+            self.participants.errors.append(
+                "参加者数は開催日以降に入力してください(開催前の活動には記録できません)。"
+            )
         if "reason" in self and self.reason_is_required and not self.reason.data:
             self.reason.errors.append("変更理由を入力してください。")
         return not self.errors

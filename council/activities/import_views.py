@@ -5,14 +5,15 @@ commit once. A refused file writes nothing and lists every problem by line and c
 """
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField
+from wtforms import BooleanField, HiddenField
 
 from council import fiscal, permissions
-from council.activities import csv_io
+from council.activities import csv_io, import_store
+from council.activities.csv_labels import HEADERS
 from council.activities.models import NATIONAL
 from council.directory.models import Block
 from council.extensions import db
@@ -28,6 +29,12 @@ class ImportForm(FlaskForm):
     dry_run = BooleanField("確認だけ行う(取り込まない)")
 
 
+class ConfirmImportForm(FlaskForm):
+    """Imports the file kept by a dry run, named by its token."""
+
+    token = HiddenField()
+
+
 def _page(form, status=200, **context):
     blocks = db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all()
     years = list(range(fiscal.current_fiscal_year() + 1, FIRST_FY - 1, -1))
@@ -37,8 +44,33 @@ def _page(form, status=200, **context):
         blocks=blocks,
         years=years,
         columns=csv_io.COLUMNS,
+        header_labels=[HEADERS[c] for c in csv_io.COLUMNS],
         **context,
     ), status
+
+
+def _import(data: bytes, filename: str, form, *, dry_run: bool):
+    try:
+        summary = csv_io.import_activities(data, actor=current_user, source=filename)
+    except csv_io.ImportRejected as rejected:
+        db.session.rollback()
+        return _page(
+            form,
+            403 if rejected.is_forbidden else 422,
+            problems=rejected.problems,
+            filename=filename,
+        )
+    token = None
+    if dry_run:
+        db.session.rollback()
+        token = import_store.keep(_store_root(), current_user.id, data, filename)
+    else:
+        db.session.commit()
+    return _page(form, summary=summary, filename=filename, dry_run=dry_run, token=token)
+
+
+def _store_root() -> str:
+    return current_app.config["UPLOAD_FOLDER"]
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -51,21 +83,44 @@ def upload():
         return _page(form, 422 if request.method == "POST" else 200)
     upload = form.file.data
     filename = (upload.filename or "").replace("\r", "").replace("\n", "")[:200]
-    try:
-        summary = csv_io.import_activities(upload.read(), actor=current_user, source=filename)
-    except csv_io.ImportRejected as rejected:
-        db.session.rollback()
-        return _page(
-            form,
-            403 if rejected.is_forbidden else 422,
-            problems=rejected.problems,
-            filename=filename,
-        )
-    if form.dry_run.data:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    return _page(form, summary=summary, filename=filename, dry_run=form.dry_run.data)
+    return _import(upload.read(), filename, form, dry_run=form.dry_run.data)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@login_required
+def confirm():
+    """Imports the file that a dry run checked, without choosing it again."""
+    if not permissions.can_open_activity_import(current_user):
+        abort(403)
+    confirm_form = ConfirmImportForm()
+    form = ImportForm(formdata=None)
+    if not confirm_form.validate_on_submit():
+        abort(400)
+    token = confirm_form.token.data or ""
+    kept = import_store.load(_store_root(), current_user.id, token)
+    if kept is None:
+        return _page(form, 410, expired=True)
+    data, filename = kept
+    response = _import(data, filename, form, dry_run=False)
+    if response[1] == 200:
+        import_store.forget(_store_root(), current_user.id, token)
+    return response
+
+
+@bp.route("/import/template.csv")
+@login_required
+def template():
+    """An empty Activity CSV with the Japanese headers, to fill in with Excel."""
+    if not permissions.can_open_activity_import(current_user):
+        abort(403)
+    return Response(
+        csv_io.template_csv(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="activities-template.csv"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @bp.route("/export.csv")
@@ -73,9 +128,10 @@ def upload():
 def export():
     if not permissions.can_export_activities(current_user):
         abort(403)
-    fiscal_year = request.args.get("fy", "").strip()
+    raw_year = request.args.get("fy", "").strip()
     block_code = request.args.get("block", "").strip()
-    if fiscal_year and not (fiscal_year.isdigit() and 2000 <= int(fiscal_year) <= 2100):
+    fiscal_year = fiscal.parse_fiscal_year(raw_year) if raw_year else None
+    if raw_year and not (fiscal_year and 2000 <= fiscal_year <= 2100):
         abort(400)
     block = None
     if "\x00" in block_code:  # PostgreSQL refuses NUL in a parameter: no block has it
@@ -86,17 +142,20 @@ def export():
             abort(400)
     query = csv_io.export_query(
         current_user,
-        fiscal_year=int(fiscal_year) if fiscal_year else None,
+        fiscal_year=fiscal_year,
         block_id=block.id if block else None,
         hq_only=block_code == HQ_FILTER,
         national_only=block_code == NATIONAL,
     )
-    body = csv_io.export_csv(db.session.scalars(query))
+    labels = request.args.get("labels") == "1"
+    body = csv_io.export_csv(db.session.scalars(query), labels=labels)
     name = "activities"
     if fiscal_year:
         name += f"-FY{fiscal_year}"
     if block_code:
         name += f"-{block.code if block else block_code}"
+    if labels:
+        name += "-labels"
     return Response(
         body,
         mimetype="text/csv",

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from council import cache, permissions
+from council import cache, fiscal, permissions
 from council.activities.models import (
     KINDS,
     NATIONAL,
@@ -68,7 +68,7 @@ class Page:
 
 def parse_filters(args) -> ListFilters:
     """Query-string filters; anything malformed is ignored rather than refused."""
-    fy = args.get("fy", type=int)
+    fy = fiscal.parse_fiscal_year(args.get("fy"))
     if fy is not None and not 2000 <= fy <= 2100:
         fy = None
     page = args.get("page", type=int) or 1

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from council import fiscal
+from council.formfields import JapaneseDateField
 
 TEXT_MAX = 50_000
 MAX_ACTION_ITEMS = 100
@@ -56,23 +56,6 @@ class HiddenInt(HiddenField):
 
     def _value(self):
         return "" if self.data is None else str(self.data)
-
-
-class JapaneseDateField(DateField):
-    """A date (YYYY-MM-DD) with Japanese messages; the typed text stays on error."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        text = valuelist[0].strip() if valuelist else ""
-        if not text:
-            return
-        try:
-            value = date.fromisoformat(text)
-        except ValueError:
-            raise ValueError("日付を「2007-11-28」の形で入力してください。") from None
-        if not 2000 <= value.year <= 2100:
-            raise ValueError("2000年から2100年までの日付を入力してください。")
-        self.data = value
 
 
 def _optional_int(value):

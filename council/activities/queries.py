@@ -186,7 +186,7 @@ def status_history(activity: Activity) -> list[HistoryLine]:
                     at=entry.created_at,
                     text="、".join(parts),
                     reason=entry.reason,
-                    actor=entry.actor_label,
+                    actor=entry.actor_label if entry.actor_id else entry.actor_name,
                 )
             )
     return lines
@@ -302,7 +302,7 @@ def conflict_rows(activity: Activity, since: datetime | None, yours: dict[str, s
                 (
                     display_value(name, pair[0]),
                     display_value(name, pair[1]),
-                    entry.actor_label,
+                    entry.actor_label if entry.actor_id else entry.actor_name,
                     entry.created_at,
                 )
             )

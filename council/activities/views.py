@@ -20,7 +20,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from council import cache, fiscal, permissions
+from council import cache, fiscal, permissions, web
 from council.activities import attachments as files
 from council.activities import listing, queries, services
 from council.activities.forms import (
@@ -38,7 +38,7 @@ from council.activities.forms import (
 from council.activities.models import NATIONAL, STATUSES, Activity
 from council.audit.hooks import set_reason
 from council.directory.models import Block
-from council.extensions import db, utc_now
+from council.extensions import db, login_manager, utc_now
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -54,6 +54,10 @@ CONFLICT_MESSAGE = (
 def _load(activity_id: int) -> Activity:
     activity = queries.get_visible_activity(current_user, activity_id)
     if activity is None:
+        if not current_user.is_authenticated:
+            # The page may exist for members: ask to sign in first (for every id alike, so
+            # that the answer does not tell which members-only activities exist).
+            abort(login_manager.unauthorized())
         abort(404)
     return activity
 
@@ -337,8 +341,23 @@ def _render_status(action: str, activity, form, *, status=200, error=None):
     ), status
 
 
+def _no_attendance_reason(activity: Activity) -> str:
+    if activity.status in ("cancelled", "postponed"):
+        return f"{activity.status_label}の活動には出欠・参加者数を記録できません。"
+    return (
+        f"開催前の活動には出欠・参加者数を記録できません。開催日({fiscal.format_date(activity.start_on)})"
+        "以降に記録してください。"
+    )
+
+
 def _status_view(activity_id: int, action: str, apply):
     activity = _load_editable(activity_id)
+    if action == "held" and not activity.has_begun():
+        abort(
+            409,
+            description=f"開催日({fiscal.format_date(activity.start_on)})より前に実施済みにはできません。"
+            "開催日以降に操作してください。",
+        )
     form_class = STATUS_PAGES[action][1]
     if request.method == "GET":
         data = {"version": activity.version}
@@ -462,6 +481,8 @@ def _attendance_updates(values: dict, shown: dict, roster) -> list:
 @login_required
 def attendance(activity_id: int):
     activity = _load_editable(activity_id)
+    if not activity.accepts_attendance:
+        abort(409, description=_no_attendance_reason(activity))
     roster = queries.attendance_roster(activity)
     current = queries.attendance_by_agency(activity)
     status, error, row_errors, typed, shown = 200, None, {}, None, None
@@ -635,6 +656,8 @@ def delete_attachment(activity_id: int, attachment_id: int):
 def _too_large(error):
     """An upload over MAX_CONTENT_LENGTH is cut off before the view runs: say so plainly and
     lead back to the activity."""
+    if request.endpoint != "activities.upload_attachment":
+        return web.too_large_page(error)  # a form, not a file: the general page
     db.session.rollback()
     activity_id = (request.view_args or {}).get("activity_id")
     return render_template(

@@ -91,6 +91,8 @@ FIELDS = {
     "submitted_at": "提出日時",
     "returned_at": "差戻し日時",
     "return_reason": "差戻しの理由",
+    "is_confirmed": "確認",
+    "comment": "意見",
 }
 # Where one name means something else on a particular object.
 FIELDS_BY_TYPE = {
@@ -98,6 +100,8 @@ FIELDS_BY_TYPE = {
     ("Contact", "name"): "氏名",
     ("Contact", "title"): "役職",
     ("ActionItem", "description"): "内容",
+    ("MinutesResponse", "is_confirmed"): "内容を確認",
+    ("MinutesResponse", "comment"): "意見",
 }
 
 CODES = {

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from council.extensions import UTCDateTime, db, utc_now
 
 ACTIONS = {"create": "作成", "update": "更新", "status": "状態変更", "delete": "削除"}
+# Changes made without a signed-in user: the command line (flask …) or the system itself.
+SYSTEM_ACTORS = {"system (cli)": "システム(コマンド操作)", "system": "システム", "": "システム"}
 
 
 class AuditEntry(db.Model):
@@ -34,6 +36,13 @@ class AuditEntry(db.Model):
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
 
     actor = relationship("User")
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, as a person reads it: the user's name, or the system in Japanese."""
+        if self.actor is not None:
+            return self.actor.name
+        return SYSTEM_ACTORS.get(self.actor_label, self.actor_label)
 
     @property
     def action_label(self) -> str:

@@ -6,15 +6,18 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from council import permissions
 from council.accounts.forms import ChoiceField, plain_text
+from council.accounts.models import User
+from council.activities.models import Activity
 from council.audit import labels, queries
 from council.converters import id_arg, page_arg
-from council.directory.models import Block
+from council.directory.models import Agency, Block
 from council.extensions import db
+from council.formfields import JapaneseDateField
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -33,18 +36,8 @@ class AuditFilterForm(FlaskForm):
             plain_text,
         ],
     )
-    date_from = DateField(
-        "期間(開始日)",
-        validators=[Optional()],
-        format="%Y-%m-%d",
-        render_kw={"type": "date"},
-    )
-    date_to = DateField(
-        "期間(終了日)",
-        validators=[Optional()],
-        format="%Y-%m-%d",
-        render_kw={"type": "date"},
-    )
+    date_from = JapaneseDateField("期間(開始日)", validators=[Optional()])
+    date_to = JapaneseDateField("期間(終了日)", validators=[Optional()])
 
     def validate_date_from(self, field):
         _in_range(field)
@@ -63,12 +56,6 @@ DATE_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
 def _in_range(field) -> None:
     if field.data and not DATE_RANGE[0] <= field.data <= DATE_RANGE[1]:
         raise ValidationError("日付は1900年から2999年までの範囲で指定してください。")
-
-
-def _date_error_in_japanese(form: AuditFilterForm) -> None:
-    for field in (form.date_from, form.date_to):
-        if field.errors and field.raw_data and field.data is None:
-            field.errors[:] = ["日付は 2007-11-28 の形式で入力してください。"]
 
 
 @bp.app_template_filter("audit_type")
@@ -107,7 +94,16 @@ def _audit_object_url(entry) -> str | None:
     }.get(entry.object_type, (None, None))
     if endpoint is None or endpoint not in current_app.view_functions:
         return None
-    if entry.object_type == "User" and not permissions.can_manage_users(current_user):
+    # Only links this viewer can follow: never a page that would answer 403 or 404.
+    if entry.object_type == "User":
+        target = db.session.get(User, entry.object_id)
+        if target is None or not permissions.can_manage_user(current_user, target):
+            return None
+    elif entry.object_type == "Activity":
+        activity = db.session.get(Activity, entry.object_id)
+        if activity is None or not permissions.can_view_activity(current_user, activity):
+            return None
+    elif entry.object_type == "Agency" and db.session.get(Agency, entry.object_id) is None:
         return None
     return url_for(endpoint, **{arg: entry.object_id})
 
@@ -138,7 +134,6 @@ def index():
         )
         entries, total = queries.search_entries(current_user, filters, page=page, per_page=per_page)
     else:
-        _date_error_in_japanese(form)
         status = 400
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(

@@ -1,15 +1,14 @@
 """The calendar's filter form: read from the query string (GET), so no CSRF token."""
 
-import re
 from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import ValidationError
 
+from council import fiscal
+
 VIEWS = {"month": "月", "week": "週", "list": "一覧"}
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -76,29 +75,25 @@ class CalendarFilterForm(FlaskForm):
     def validate_month(self, field):
         if field.data and parse_month(field.data) is None:
             raise ValidationError(
-                f"年月は 2007-11 の形で、{FIRST_YEAR}年から{LAST_YEAR}年までを入力してください。"
+                f"年月は 2007-11 または 平成19年11月 の形で、{FIRST_YEAR}年から{LAST_YEAR}年までを入力してください。"
             )
 
     def validate_date(self, field):
         if field.data and parse_date(field.data) is None:
-            raise ValidationError("日付は 2007-11-28 の形で入力してください。")
+            raise ValidationError(
+                "日付は 2007/11/28 または 平成19年11月28日 の形で入力してください。"
+            )
 
 
 def parse_month(text: str) -> date | None:
-    match = MONTH_PATTERN.match(text.strip())
-    if not match:
+    value = fiscal.parse_month(text)
+    if value is None or not FIRST_YEAR <= value.year <= LAST_YEAR:
         return None
-    year, month = int(match.group(1)), int(match.group(2))
-    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
-        return None
-    return date(year, month, 1)
+    return value
 
 
 def parse_date(text: str) -> date | None:
-    if not DATE_PATTERN.match(text.strip()):
+    value = fiscal.parse_date(text)
+    if value is None or not FIRST_YEAR <= value.year <= LAST_YEAR:
         return None
-    try:
-        value = date.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return value if FIRST_YEAR <= value.year <= LAST_YEAR else None
+    return value

@@ -70,7 +70,7 @@ def blocks():
 @bp.route("/blocks/<code>")
 def block(code: str):
     block = _block_or_404(code)
-    year = request.args.get("fy", type=int) or fiscal.current_fiscal_year()
+    year = fiscal.parse_fiscal_year(request.args.get("fy")) or fiscal.current_fiscal_year()
     years = queries.membership_years(block)
     if year not in years:
         year = years[-1]

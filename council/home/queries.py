@@ -18,6 +18,7 @@ from council.activities.models import (
 )
 from council.audit.models import AuditEntry
 from council.extensions import db
+from council.submissions.models import Submission
 
 UPCOMING_LIMIT = 8
 ACTION_ITEM_LIMIT = 20
@@ -242,6 +243,21 @@ class Dashboard:
     changes: list = field(default_factory=list)
     subjects: dict = field(default_factory=dict)
     today: object = None
+    returned: list = field(default_factory=list)
+
+
+def returned_submissions(user) -> list:
+    """The secretariat's submissions that headquarters returned and that wait for a new
+    submission, the latest first."""
+    if getattr(user, "role", None) != "secretariat" or user.block_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Submission)
+            .where(Submission.block_id == user.block_id, Submission.state == "returned")
+            .order_by(Submission.returned_at.desc())
+        )
+    )
 
 
 def dashboard(user, now: datetime | None = None) -> Dashboard:
@@ -257,4 +273,5 @@ def dashboard(user, now: datetime | None = None) -> Dashboard:
         changes=changes,
         subjects=minutes_subjects(changes) if kind == "audit" else {},
         today=fiscal.to_jst(now).date(),
+        returned=returned_submissions(user),
     )

@@ -5,25 +5,12 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from council.activities.models import MINUTES_STATUSES
+from council.audit.labels import OBJECT_TYPES
 from council.directory.models import Block
 from council.extensions import db
 from council.home import queries
 
 bp = Blueprint("home", __name__)
-
-OBJECT_LABELS = {
-    "Activity": "活動",
-    "Attendance": "出欠",
-    "Attachment": "添付ファイル",
-    "Minutes": "議事録",
-    "MinutesResponse": "議事録照会への回答",
-    "ActionItem": "今後の対応",
-    "Agency": "構成機関",
-    "Membership": "ブロック所属",
-    "Contact": "担当者",
-    "User": "利用者",
-    "Measure": "施策",
-}
 
 
 @bp.route("/")
@@ -34,6 +21,6 @@ def index():
         "home/index.html",
         blocks=blocks,
         dashboard=dashboard,
-        object_labels=OBJECT_LABELS,
+        object_labels=OBJECT_TYPES,
         minutes_statuses=MINUTES_STATUSES,
     )

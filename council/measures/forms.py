@@ -14,6 +14,7 @@ from wtforms.validators import (
 
 from council import fiscal
 from council.accounts.forms import ChoiceField, optional_id, plain_text, strip
+from council.formfields import FiscalYearField
 
 MIN_FY = 2000
 MAX_FY = 2100
@@ -49,11 +50,8 @@ def _amount(label: str, *, required: bool = False):
 
 
 def _year(label: str, *, required: bool = False):
-    validators = [
-        NumberRange(MIN_FY, MAX_FY, message=f"{MIN_FY}から{MAX_FY}までの西暦で入力してください。")
-    ]
-    validators.insert(0, InputRequired(f"{label}を入力してください。") if required else Optional())
-    return WholeNumberField(label, validators=validators)
+    validators = [InputRequired(f"{label}を入力してください。") if required else Optional()]
+    return FiscalYearField(label, validators=validators, min_year=MIN_FY, max_year=MAX_FY)
 
 
 def _count(label: str):
@@ -162,7 +160,7 @@ def measure_form(years: list[int], **kwargs) -> MeasureForm:
     for year in years:
         setattr(Form, f"budget_{year}", _amount(f"{fiscal.fiscal_year_label(year)}({year})"))
     for n in range(1, NEW_LINES + 1):
-        setattr(Form, f"new_year_{n}", _year("年度(西暦)"))
+        setattr(Form, f"new_year_{n}", _year("年度"))
         setattr(Form, f"new_amount_{n}", _amount("予算額(百万円)"))
     return Form(**kwargs)
 
@@ -192,7 +190,7 @@ class PublishedTotalForm(FlaskForm):
 
 
 class PublishedYearForm(PublishedTotalForm):
-    fiscal_year = _year("年度(西暦)", required=True)
+    fiscal_year = _year("年度", required=True)
 
 
 class SlotFigureForm(FlaskForm):
@@ -214,4 +212,4 @@ class SlotFigureForm(FlaskForm):
 
 class SlotFigureCreateForm(SlotFigureForm):
     programme = _text("事業(他府省連携枠)", 100, required=True)
-    fiscal_year = _year("年度(西暦)", required=True)
+    fiscal_year = _year("年度", required=True)

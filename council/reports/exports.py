@@ -7,7 +7,7 @@ Excel runs formulas from a CSV, and openpyxl turns a string that starts with "="
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import quote
 
 from openpyxl import Workbook
@@ -136,7 +136,11 @@ def hq_rows(figures: YearFigures) -> list[list]:
     return rows
 
 
-def detail_table(rows: list[DetailRow], figures: YearFigures) -> list[list]:
+def detail_table(
+    rows: list[DetailRow], figures: YearFigures, *, real_dates: bool = False
+) -> list[list]:
+    """The detail listing; with real_dates the date column holds dates (for XLSX, where
+    Excel sorts and filters them), else the Japanese text."""
     ax = figures.axes
     blocks = {b.code: b.name for b in ax.blocks}
     categories = {c.code: c.name for c in ax.categories}
@@ -146,7 +150,7 @@ def detail_table(rows: list[DetailRow], figures: YearFigures) -> list[list]:
             [
                 blocks.get(r.block_code, NATIONAL_LABEL),
                 categories.get(r.category_code, ""),
-                fiscal.format_date(r.start_on),
+                r.start_on if real_dates else fiscal.format_date(r.start_on),
                 r.time_span,
                 r.title,
                 r.venue,
@@ -177,6 +181,8 @@ def to_csv(rows: list[list]) -> bytes:
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _COUNT_FORMAT = "#,##0"
+# Excel shows 2007年11月28日(水) for a real date cell; "aaa" is the Japanese weekday.
+DATE_FORMAT = 'yyyy"年"m"月"d"日"(aaa)'
 # Cell looks, by name. openpyxl hashes every style object on each assignment, which costs
 # more than writing the cell; so each look is built once on a template cell and its style
 # indices are copied onto the cells (2,000 detail rows: ~4× faster).
@@ -184,6 +190,7 @@ _LOOKS = {
     "title": {"font": Font(bold=True, size=14)},
     "note": {},
     "plain": {},
+    "date": {"number_format": DATE_FORMAT},
     "wrap_only": {"alignment": Alignment(wrap_text=True, vertical="top")},
     "header": {
         "font": Font(bold=True),
@@ -223,6 +230,8 @@ class _Styler:
     def plain(self, value):
         """A body value without a look of its own (cheaper: no cell object), unless the text
         would be read as a formula."""
+        if isinstance(value, date):
+            return self.cell(value, "date")
         if not isinstance(value, str):
             return value
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -327,7 +336,7 @@ def to_xlsx(
             wb, b.name, f"{label} {b.name}地域ブロック協議会 活動実績(詳細)", widths, "A4"
         )
         ws.append([st.cell(f"{len(by_block[b.code])}件 {stamp}", "note")])
-        table = detail_table(by_block[b.code], figures)
+        table = detail_table(by_block[b.code], figures, real_dates=True)
         _list(ws, st, [row[1:] for row in table], wrap)
     ws, st = _sheet(
         wb, NATIONAL_LABEL, f"{label} 全国(本府省主催の行事) 活動実績(詳細)", widths, "A4"

@@ -46,8 +46,11 @@ def _require_export() -> None:
 @bp.route("/")
 def index():
     """The year picker's target: ?year=2007, or ?first=2005&last=2007 for several years."""
-    year = request.args.get("year", type=int)
-    first, last = request.args.get("first", type=int), request.args.get("last", type=int)
+    texts = {name: request.args.get(name, "").strip() for name in ("year", "first", "last")}
+    parsed = {name: fiscal.parse_fiscal_year(text) for name, text in texts.items()}
+    if any(text and parsed[name] is None for name, text in texts.items()):
+        return _bad_request("年度は「平成19年度」または「2007」の形で入力してください。")
+    year, first, last = parsed["year"], parsed["first"], parsed["last"]
     if first and last:
         return redirect(url_for("reports.years", first=first, last=last))
     return redirect(url_for("reports.fiscal_year", year=year or fiscal.current_fiscal_year()))

@@ -137,7 +137,7 @@ def change_rows(state: YearState) -> list[list]:
                     changes = "、".join(
                         f"{label}: {old} → {new}" for label, old, new in _entry_changes(e)
                     )
-                    actor = e.actor.name if e.actor else e.actor_label
+                    actor = e.actor_name
                     rows.append([*base, _at(e.created_at), actor, e.reason, changes])
     return rows
 

@@ -40,6 +40,10 @@ class Submission(db.Model):
         return f"{block.name if block else ''} {fiscal_year_label(self.fiscal_year)} {kind}"
 
     @property
+    def kind_label(self) -> str:
+        return SUBMISSION_KINDS.get(self.kind, self.kind)
+
+    @property
     def state_label(self) -> str:
         return SUBMISSION_STATES.get(self.state, self.state)
 

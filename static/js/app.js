@@ -33,3 +33,33 @@
     el.addEventListener("change", function () { el.form.submit(); });
   });
 })();
+// After a refused form, take the keyboard to the error summary at its top.
+(function () {
+  "use strict";
+  var summary = document.querySelector(".error-summary[tabindex]");
+  if (summary) { summary.focus(); }
+})();
+// A table wider than its box scrolls in it: make that box reachable by keyboard (WCAG 2.1.1).
+(function () {
+  "use strict";
+  function label(box) {
+    var caption = box.querySelector("caption");
+    return caption ? caption.textContent.trim() : "表(横にスクロールできます)";
+  }
+  function mark() {
+    document.querySelectorAll("main table, main .table-scroll").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        if (box.tagName !== "TABLE") { box.setAttribute("role", "region"); }
+        box.setAttribute("aria-label", label(box));
+        box.setAttribute("data-scroll-box", "");
+      } else if (!scrolls && box.hasAttribute("data-scroll-box")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-box");
+      }
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
+})();

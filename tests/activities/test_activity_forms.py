@@ -328,3 +328,21 @@ def test_the_reason_becomes_mandatory_when_the_submissions_rule_says_so(
     assert "変更理由を入力してください" in response.get_data(as_text=True)
     data["reason"] = "会場の都合"
     assert sec_client.post(f"/activities/{activity.id}/edit", data=data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "typed", ["2007/11/28", "2007-11-28", "平成19年11月28日", "H19.11.28", "２００７/１１/２８"]
+)
+def test_the_start_date_may_be_typed_in_japanese_forms(sec_client, form_data, typed):
+    response = sec_client.post("/activities/new", data=form_data(start_date=typed))
+    assert response.status_code == 302
+    assert _only_activity().starts_at == datetime(2007, 11, 28, 5, 0, tzinfo=UTC)
+
+
+def test_a_date_outside_its_era_is_refused_and_kept(sec_client, form_data):
+    response = sec_client.post("/activities/new", data=form_data(start_date="平成31年5月1日"))
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "平成19年11月28日" in page  # the hint names the accepted forms
+    assert 'value="平成31年5月1日"' in page
+    assert _count() == 0

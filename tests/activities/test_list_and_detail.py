@@ -156,7 +156,13 @@ def test_detail_shows_everything(sec_client, make_activity):
 def test_detail_is_404_when_hidden_or_missing(make_user, client, login_as, make_activity):
     hidden = make_activity(title="関東事務局会議", visibility="secretariat")
     members = make_activity(title="関東協議会", visibility="members")
-    assert client.get(f"/activities/{members.id}").status_code == 404  # anonymous
+    # A signed-out visitor is asked to log in (and comes back here afterwards), whether the
+    # activity exists or not; only a signed-in user who may not see it is told 404.
+    for path in (f"/activities/{members.id}", "/activities/999999"):
+        anonymous = client.get(path)
+        assert anonymous.status_code == 302
+        assert anonymous.headers["Location"].startswith("/login?next=")
+        assert "activities" in anonymous.headers["Location"]
     login_as(make_user(role="member", agency="近畿総合通信局"))
     missing = client.get("/activities/999999")
     other = client.get(f"/activities/{members.id}")

@@ -59,7 +59,7 @@ def test_bad_dates_get_a_japanese_message(make_user, client, login_as):
     login_as(make_user(role="admin"))
     response = client.get("/audit/?date_from=2007-13-45")
     assert response.status_code == 400
-    assert "2007-11-28 の形式" in response.get_data(as_text=True)
+    assert "2007/11/28、2007-11-28、平成19年11月28日" in response.get_data(as_text=True)
     response = client.get("/audit/?date_from=2008-01-02&date_to=2008-01-01")
     assert response.status_code == 400
     assert "終了日は開始日以降" in response.get_data(as_text=True)
@@ -125,7 +125,7 @@ def test_history_partial_renders_readable_changes(make_user, app):
         html = render_template("audit/_history.html", history=history_for("Agency", agency.id))
     assert "種別" in html and "地方支分部局" in html and "独立行政法人" in html
     assert "有効" in html and "はい" in html and "いいえ" in html
-    assert "system" in html
+    assert "システム" in html and "system" not in html
 
 
 def test_entries_are_insert_only(make_user):

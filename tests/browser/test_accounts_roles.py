@@ -28,8 +28,8 @@ def _log_in(page, live_server, email, password):
 
 
 def _log_out(page):
-    page.click(".site-user button:has-text('ログアウト')")
-    page.wait_for_selector(".site-user a:has-text('ログイン')")
+    page.click(".site-user--wide button:has-text('ログアウト')")
+    page.wait_for_selector(".site-user--wide a:has-text('ログイン')")
 
 
 def test_each_demo_role_sees_its_navigation(seeded, page, live_server):
@@ -37,9 +37,9 @@ def test_each_demo_role_sees_its_navigation(seeded, page, live_server):
     db.session.commit()
     for role, email, password in logins:
         _log_in(page, live_server, email, password)
-        nav = page.locator(".site-nav")
+        nav = page.locator(".site-nav--wide")
         assert (
-            page.locator(".site-user__name")
+            page.locator(".site-user--wide .site-user__name")
             .inner_text()
             .endswith(
                 {
@@ -54,7 +54,7 @@ def test_each_demo_role_sees_its_navigation(seeded, page, live_server):
             count = nav.get_by_role("link", name=label, exact=True).count()
             assert count == int(EXPECTED[email][label]), (email, label)
         if EXPECTED[email]["変更履歴"]:
-            page.locator(".site-nav").get_by_role("link", name="変更履歴").click()
+            page.locator(".site-nav--wide").get_by_role("link", name="変更履歴").click()
             assert page.locator("h1").inner_text() == "変更履歴"
         _log_out(page)
 

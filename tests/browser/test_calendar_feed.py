@@ -28,7 +28,7 @@ def test_member_filters_the_month_and_copies_the_personal_feed_url(
     page.click("button:has-text('ログイン')")
     page.wait_for_url(lambda url: "/login" not in url)
 
-    page.click("nav.site-nav >> text=予定表")
+    page.click("nav.site-nav--wide >> text=予定表")
     page.wait_for_url("**/calendar")
     assert page.locator("td[aria-current='date']").count() == 1  # today, marked for everyone
 
@@ -52,7 +52,7 @@ def test_member_filters_the_month_and_copies_the_personal_feed_url(
 
     # The profile page issues the personal feed URL, and the copy button copies it.
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
-    page.click(".site-user__name")
+    page.click(".site-user--wide .site-user__name")
     page.click("#feed button:has-text('URLを発行する')")
     url = page.input_value("#feed-url")
     assert url.startswith(live_server + "/feeds/") and url.endswith(".ics")

@@ -19,7 +19,7 @@ def test_hq_drills_into_a_fy2007_count_and_downloads_the_xlsx(seeded, page, live
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
 
-    page.click(".site-nav a[data-nav='reports']")
+    page.click(".site-nav--wide a[data-nav='reports']")
     page.fill("#report-year", "2007")
     page.click(".report-nav__form button[type=submit]")
     page.wait_for_url(re.compile(r"/reports/fy/2007$"))

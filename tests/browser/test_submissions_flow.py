@@ -14,6 +14,7 @@ def _login(browser, live_server, email):
     context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    page.on("dialog", lambda dialog: dialog.accept())  # 提出 and 差し戻す ask first
     page.goto(live_server + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
@@ -57,7 +58,7 @@ def test_kinki_fixes_its_red_item_submits_and_hq_sees_it(
     assert "未提出" in _kinki_state(hq)
 
     context, page = _login(browser, live_server, "kinki@example.test")
-    page.click(".site-nav a[data-nav='submissions']")
+    page.click(".site-nav--wide a[data-nav='submissions']")
     page.wait_for_url(re.compile(r"/submissions/$"))
     page.goto(live_server + "/submissions/2007/kinki")
     red = page.locator("#completeness-list tr.finding--red")

@@ -151,7 +151,7 @@ def test_a_bad_filter_is_explained_next_to_its_field(client, make_activity):
 
     assert response.status_code == 400
     assert "選択肢にないブロックです" in html
-    assert "年月は 2007-11 の形で" in html
+    assert "年月は 2007-11 または 平成19年11月 の形で" in html
     assert 'aria-invalid="true"' in html
     assert "公開セミナー" in html  # the calendar still shows, unfiltered
 

@@ -60,3 +60,31 @@ CASES = [
         changed=_imported("マトリクス PT会合"),
     ),
 ]
+
+CONFIRM_TOKEN = "matrix-confirm-token-0123456789"
+
+
+def _kept_for_everyone(world):
+    """The dry run's kept file, as every user would have it after their own dry run."""
+    from flask import current_app
+
+    from council.activities import import_store
+
+    root = current_app.config["UPLOAD_FOLDER"]
+    for user in world.users.values():
+        folder = import_store._folder(root, user.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{CONFIRM_TOKEN}.csv").write_bytes(KANTO_FILE)
+
+
+CASES.append(
+    Case(
+        name="imports.confirm",
+        url=lambda w: "/activities/import/confirm",
+        allowed={"sec_own", "admin"},
+        setup=_kept_for_everyone,
+        data=lambda w: {"token": CONFIRM_TOKEN},
+        state=_titles,
+        changed=_imported("マトリクス 公募説明会"),
+    )
+)

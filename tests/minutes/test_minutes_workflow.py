@@ -117,7 +117,7 @@ def test_bad_action_item_keeps_everything_typed(client, login_as, meeting, secre
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "内容を入力してください" in page
-    assert "日付を「2007-11-28」の形で入力してください。" in page
+    assert "実在する日付を入力してください。" in page
     assert 'value="2008-02-30"' in page
     assert "長い議事概要の下書き</textarea>" in page
     assert db.session.scalar(sa.select(sa.func.count(Minutes.id))) == 0

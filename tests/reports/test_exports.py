@@ -3,6 +3,7 @@ and inert when an activity's text looks like a formula."""
 
 import csv
 import io
+from datetime import datetime
 from urllib.parse import quote
 
 import pytest
@@ -155,10 +156,12 @@ def test_xlsx_block_sheets_plan_and_hq_meetings(year_2007, hq_client):
     assert len(rows) == 2
     assert rows[0][:4] == (
         "地域ブロック協議会・幹事会の開催",
-        "2007年5月10日(木)",
+        datetime(2007, 5, 10),  # a real Excel date, shown the Japanese way
         "14:00",
         "関東地域ブロック協議会",
     )
+    assert kanto["B4"].is_date
+    assert kanto["B4"].number_format == 'yyyy"年"m"月"d"日"(aaa)'
     assert kanto["D4"].alignment.wrap_text
     assert kanto.freeze_panes == "A4"
     assert kanto.page_setup.orientation == "landscape"

@@ -55,8 +55,12 @@ def test_an_edit_of_a_submitted_year_needs_a_reason_that_reaches_the_log_and_the
     )
     assert sec_client.post("/submissions/2007/kanto/record/submit", data={}).status_code == 302
 
-    form = sec_client.get(f"/activities/{results.id}/edit")
-    assert "(必須)" in _text(form)
+    form = _text(sec_client.get(f"/activities/{results.id}/edit"))
+    assert "変更理由が必須です" in form
+    # The required reason comes first in the form, above the title and the long lists.
+    fields = form.split('class="activity-form"', 1)[1]
+    assert fields.index('name="reason"') < fields.index('name="title"')
+    assert fields.index('name="reason"') < fields.index('name="organizers"')
     refused = sec_client.post(
         f"/activities/{results.id}/edit", data=edit_form(results, category="training")
     )

@@ -183,6 +183,15 @@ class Activity(db.Model):
     def start_on(self) -> date:
         return fiscal.to_jst(self.starts_at).date()
 
+    def has_begun(self, today: date | None = None) -> bool:
+        """Its start day has come (Japan time): only then can it be held, and attendance and
+        a head count be recorded."""
+        return self.start_on <= (today or fiscal.to_jst(utc_now()).date())
+
+    @property
+    def accepts_attendance(self) -> bool:
+        return self.status in ("planned", "held") and self.has_begun()
+
     @property
     def status_label(self) -> str:
         return STATUSES.get(self.status, self.status)

@@ -1,0 +1,70 @@
+"""Form fields shared by every domain: dates and fiscal years typed the Japanese way."""
+
+from wtforms import DateField, StringField
+from wtforms.widgets import TextInput
+
+from council import fiscal
+
+DATE_HINT = "2007/11/28、2007-11-28、平成19年11月28日、H19.11.28 のいずれかの形"
+DATE_MESSAGE = f"日付は{DATE_HINT}で、実在する日付を入力してください。"
+FY_MESSAGE = "年度は「平成19年度」または「2007」の形で入力してください。"
+
+
+class JapaneseDateField(DateField):
+    """A typed date in any form fiscal.parse_date accepts; the typed text stays on error.
+
+    A text input, not the browser's date picker: the picker cannot take 平成19年11月28日, and
+    it reads differently in every browser. min_year/max_year bound what is plausible."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, *, min_year=2000, max_year=2100, **kwargs):
+        kwargs.setdefault("render_kw", {})
+        kwargs["render_kw"].setdefault("autocomplete", "off")
+        kwargs["render_kw"].setdefault("placeholder", "例: 2007/11/28")
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+        self.min_year, self.max_year = min_year, max_year
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist and valuelist[0] else ""
+        if not text:
+            return
+        value = fiscal.parse_date(text)
+        if value is None:
+            raise ValueError(DATE_MESSAGE)
+        if not self.min_year <= value.year <= self.max_year:
+            raise ValueError(
+                f"{self.min_year}年から{self.max_year}年までの日付を入力してください。"
+            )
+        self.data = value
+
+
+class FiscalYearField(StringField):
+    """A fiscal year typed as 平成19年度 or 2007 (or picked as 平成19年度 (2007)); data is
+    the Western year it starts in, or None when left empty."""
+
+    def __init__(self, label=None, validators=None, *, min_year=2000, max_year=2100, **kwargs):
+        kwargs.setdefault("render_kw", {})
+        kwargs["render_kw"].setdefault("placeholder", "例: 平成19年度 または 2007")
+        super().__init__(label, validators, **kwargs)
+        self.min_year, self.max_year = min_year, max_year
+        self.raw_text = ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist and valuelist[0] else ""
+        self.raw_text = text
+        if not text:
+            return
+        year = fiscal.parse_fiscal_year(text)
+        if year is None:
+            raise ValueError(FY_MESSAGE)
+        if not self.min_year <= year <= self.max_year:
+            raise ValueError(f"{self.min_year}年度から{self.max_year}年度までを入力してください。")
+        self.data = year
+
+    def _value(self):
+        if self.raw_text:  # what the user typed stays as typed
+            return self.raw_text
+        return "" if self.data in (None, "") else fiscal.fiscal_year_label(int(self.data))
