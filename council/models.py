@@ -14,6 +14,13 @@ from council.activities.models import (
 from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+from council.notices.models import (
+    DailyRun,
+    DeliveryAttempt,
+    Notice,
+    NoticePreference,
+    OutboxMessage,
+)
 from council.search.models import SearchDocument
 from council.submissions.models import Snapshot, Submission
 
@@ -27,6 +34,8 @@ __all__ = [
     "AuditEntry",
     "Block",
     "Category",
+    "DailyRun",
+    "DeliveryAttempt",
     "Contact",
     "LoginAttempt",
     "Measure",
@@ -36,6 +45,9 @@ __all__ = [
     "MinutesResponse",
     "MinutesRevision",
     "Ministry",
+    "Notice",
+    "NoticePreference",
+    "OutboxMessage",
     "PublishedTotal",
     "SearchDocument",
     "SlotFigure",

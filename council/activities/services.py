@@ -9,6 +9,7 @@ from council import fiscal
 from council.activities.models import STATUSES, Activity, Attendance
 from council.audit.hooks import record, set_reason
 from council.extensions import db, utc_now
+from council.notices import hooks as notices
 from council.submissions.models import Submission
 
 
@@ -73,6 +74,7 @@ def create_activity(
     activity.measures = list(measures)
     db.session.add(activity)
     db.session.flush()
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 
@@ -123,6 +125,7 @@ def update_activity(
     db.session.flush()
     if collections:
         record(db.session, activity, "update", collections)
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 
@@ -242,6 +245,7 @@ def postpone_activity(
         set_reason(db.session, reason)
     activity.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 
@@ -261,6 +265,7 @@ def reschedule_activity(
     _set_date(activity, starts_at, ends_at, is_all_day)
     activity.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 
@@ -278,6 +283,7 @@ def cancel_activity(
     set_reason(db.session, reason)
     activity.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 

@@ -1,0 +1,141 @@
+"""What a notice says (rendered once, when it is enqueued) and how it goes on the wire.
+
+A mail is Japanese plain text with an HTML alternative, headers encoded per RFC 2047 by the
+standard library's SMTP policy, no images and no tracking. A meeting notice carries an
+iCalendar invitation (METHOD:REQUEST or CANCEL) built from the same VEVENT as the feeds, so
+its UID and SEQUENCE are the feeds' and a calendar updates the event it already has.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime as rfc2822_date
+from functools import lru_cache
+
+import icalendar
+from flask import current_app, has_request_context, render_template, request
+
+from council import fiscal
+from council.calendars import ical
+from council.calendars.feeds import event_from_activity
+
+SITE_NAME = "地域ブロック協議会 活動管理システム"
+
+
+@dataclass
+class MailContent:
+    subject: str
+    heading: str
+    link_url: str
+    link_label: str = "詳細を見る"
+    paragraphs: list[str] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    action: str = ""
+
+
+def base_url() -> str:
+    """The site's address for links: the configured BASE_URL, else this request's."""
+    configured = current_app.config.get("BASE_URL") or ""
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return "http://127.0.0.1:5000"
+
+
+def both_dates(value: date | datetime | None) -> str:
+    """2026年12月4日(金)(令和8年): Western date and the era year."""
+    if value is None:
+        return ""
+    day = fiscal.to_jst(value).date() if isinstance(value, datetime) else value
+    text = fiscal.format_datetime(value) if isinstance(value, datetime) else fiscal.format_date(day)
+    return f"{text}({fiscal.era_year_label(day)})"
+
+
+def render(content: MailContent, *, name: str, unsubscribe_url: str | None) -> tuple[str, str]:
+    """(plain text, HTML) of one mail to one person."""
+    context = {
+        "c": content,
+        "name": name,
+        "unsubscribe_url": unsubscribe_url,
+        "settings_url": f"{base_url()}/notices/settings",
+        "site_name": SITE_NAME,
+    }
+    return (
+        render_template("notices/mail/message.txt", **context),
+        render_template("notices/mail/message.html", **context),
+    )
+
+
+def new_message_id() -> str:
+    domain = current_app.config.get("MAIL_FROM", "council@localhost").rpartition("@")[2]
+    return f"<notice.{uuid.uuid4().hex}@{domain or 'localhost'}>"
+
+
+@lru_cache(maxsize=1)
+def _vtimezone() -> icalendar.Timezone:
+    return icalendar.Timezone.from_tzid(ical.TZID)
+
+
+def invitation(activity, *, attendee: str, attendee_name: str) -> str:
+    """An iTIP message (RFC 5546) for one attendee: REQUEST, or CANCEL once cancelled."""
+    method = "CANCEL" if activity.status == "cancelled" else "REQUEST"
+    event = icalendar.Event.from_ical(ical.build_event(event_from_activity(activity, base_url())))
+    sender = current_app.config.get("MAIL_FROM", "council@localhost")
+    event.add("organizer", f"mailto:{sender}", parameters={"CN": SITE_NAME})
+    event.add(
+        "attendee",
+        f"mailto:{attendee}",
+        parameters={
+            "CN": attendee_name or attendee,
+            "ROLE": "REQ-PARTICIPANT",
+            "PARTSTAT": "NEEDS-ACTION",
+            "RSVP": "FALSE",
+        },
+    )
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", ical.PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    calendar.add_component(_vtimezone())
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def ics_method(ics: str) -> str:
+    return "CANCEL" if "\r\nMETHOD:CANCEL\r\n" in ics else "REQUEST"
+
+
+def build_message(row, sender: str) -> EmailMessage:
+    """The MIME message of an outbox row; the same row always gives the same message."""
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = row.subject
+    message["From"] = Address(display_name=SITE_NAME, addr_spec=sender)
+    message["To"] = Address(display_name=row.recipient_name or "", addr_spec=row.recipient)
+    message["Date"] = rfc2822_date(row.created_at)
+    message["Message-ID"] = row.message_id
+    # RFC 3834: replies from out-of-office robots are not wanted.
+    message["Auto-Submitted"] = "auto-generated"
+    if row.unsubscribe_url:
+        # RFC 2369 + RFC 8058: one-click unsubscribe by a POST to the signed URL.
+        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(row.body_text, charset="utf-8")
+    message.add_alternative(row.body_html, subtype="html", charset="utf-8")
+    if row.ics:
+        method = ics_method(row.ics)
+        message.add_alternative(
+            row.ics, subtype="calendar", charset="utf-8", params={"method": method}
+        )
+        message.add_attachment(
+            row.ics.encode("utf-8"),
+            maintype="application",
+            subtype="ics",
+            filename="invite.ics",
+        )
+    return message
