@@ -5,7 +5,6 @@ from council import fiscal, permissions
 from council.extensions import db, utc_now
 from council.notices import mails, services
 from council.notices.mails import MailContent, both_dates
-from council.notices.services import Recipient
 
 HQ_LABEL = "本府省"
 

@@ -1,0 +1,254 @@
+"""The sender: claims due rows of the outbox, hands each to SMTP (or to the mail folder),
+and records every attempt.
+
+A claim marks rows `sending` with a lease (claimed_at). On PostgreSQL the claim locks its
+rows with FOR UPDATE SKIP LOCKED, so two senders never take the same row; on SQLite the
+claim runs in a BEGIN IMMEDIATE transaction (council/database.py), which serialises it.
+Each delivered row is marked `sent` in its own commit right after the server accepted it.
+After a crash (kill -9) the rows still `sending` are taken over once their lease runs out:
+the mail the server may have accepted just before the crash is sent again, with the
+Message-ID written at enqueue time, and nothing is lost. Temporary failures (4xx, a dropped
+connection) are retried with a doubling back-off; a permanent refusal (5xx) or the last
+attempt marks the row `failed`.
+"""
+
+import os
+import signal
+import smtplib
+import socket
+import ssl
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from council.extensions import db, utc_now
+from council.notices import daily
+from council.notices.mails import build_message
+from council.notices.models import DeliveryAttempt, OutboxMessage
+
+MAX_BACKOFF = timedelta(hours=6)
+
+
+class PermanentFailure(Exception):
+    """The server refused this message for good (5xx for the recipient or the content)."""
+
+
+class SmtpTransport:
+    """One SMTP connection, opened on the first message and kept for the batch."""
+
+    def __init__(self, config):
+        self.host = config["MAIL_SERVER"]
+        self.port = int(config.get("MAIL_PORT") or 25)
+        self.starttls = bool(config.get("MAIL_USE_STARTTLS"))
+        self.username = config.get("MAIL_USERNAME") or ""
+        self.password = config.get("MAIL_PASSWORD") or ""
+        self.timeout = float(config.get("MAIL_TIMEOUT", 30))
+        self.connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
+            connection.ehlo()
+            if self.starttls:
+                connection.starttls(context=ssl.create_default_context())
+                connection.ehlo()
+            if self.username:
+                connection.login(self.username, self.password)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def send(self, message, sender: str, recipient: str) -> None:
+        if self.connection is None:
+            self.connection = self._connect()
+        try:
+            self.connection.send_message(message, from_addr=sender, to_addrs=[recipient])
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = [code for code, _ in error.recipients.values()]
+            self.close()
+            if codes and min(codes) >= 500:
+                raise PermanentFailure(str(error.recipients)) from error
+            raise
+        except smtplib.SMTPDataError as error:
+            self.close()
+            if error.smtp_code >= 500:
+                raise PermanentFailure(f"{error.smtp_code} {error.smtp_error!r}") from error
+            raise
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return
+        try:
+            connection.quit()
+        except (smtplib.SMTPException, OSError):
+            connection.close()
+
+
+class FolderTransport:
+    """Development: one .eml file a message in instance/mail/, named after its Message-ID,
+    so a repeat overwrites the same file instead of making a second one."""
+
+    def __init__(self, folder: str):
+        self.folder = Path(folder)
+
+    def send(self, message, sender: str, recipient: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stem = "".join(c if c.isalnum() or c in ".-" else "_" for c in message["Message-ID"])
+        target = self.folder / f"{stem.strip('_')}.eml"
+        temporary = target.with_suffix(".tmp")
+        temporary.write_bytes(message.as_bytes())
+        os.replace(temporary, target)
+
+    def close(self) -> None:
+        pass
+
+
+def transport_for(config):
+    if config.get("MAIL_SERVER"):
+        return SmtpTransport(config)
+    return FolderTransport(config["MAIL_FOLDER"])
+
+
+@dataclass
+class Stats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    daily: int = 0
+    attempted: set = field(default_factory=set)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def backoff(attempts: int, base_seconds: float) -> timedelta:
+    return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def claim(worker: str, *, limit: int, now: datetime, lease: timedelta, skip=()) -> list[int]:
+    """Take up to `limit` due rows (and rows whose sender died) for this worker; commits."""
+    table = OutboxMessage.__table__
+    due = sa.or_(
+        sa.and_(table.c.status == "pending", table.c.next_attempt_at <= now),
+        sa.and_(table.c.status == "sending", table.c.claimed_at < now - lease),
+    )
+    query = sa.select(table.c.id).where(due).order_by(table.c.id).limit(limit)
+    if skip:
+        query = query.where(table.c.id.not_in(list(skip)))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    if ids:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id.in_(ids))
+            .values(status="sending", claimed_by=worker, claimed_at=now)
+        )
+    db.session.commit()
+    return ids
+
+
+def _record(row, worker: str, outcome: str, error: str = "") -> None:
+    db.session.add(
+        DeliveryAttempt(outbox_id=row.id, worker=worker, outcome=outcome, error=error[:500])
+    )
+
+
+def deliver(ids: list[int], transport, worker: str, stats: Stats, config) -> None:
+    """Send the claimed rows one by one; each outcome is committed as soon as it is known."""
+    sender = config["MAIL_FROM"]
+    for row_id in ids:
+        row = db.session.get(OutboxMessage, row_id)
+        stats.attempted.add(row_id)
+        if row is None or row.status != "sending" or row.claimed_by != worker:
+            db.session.rollback()
+            continue  # taken over by another sender meanwhile
+        now = utc_now()
+        row.attempts += 1
+        row.claimed_by = None
+        try:
+            transport.send(build_message(row, sender), sender, row.recipient)
+        except PermanentFailure as error:
+            row.status, row.last_error = "failed", str(error)[:500]
+            _record(row, worker, "failed", row.last_error)
+            stats.failed += 1
+        except (smtplib.SMTPException, OSError) as error:
+            row.last_error = f"{type(error).__name__}: {error}"[:500]
+            if row.attempts >= int(config["NOTICES_MAX_ATTEMPTS"]):
+                row.status = "failed"
+                _record(row, worker, "failed", row.last_error)
+                stats.failed += 1
+            else:
+                row.status = "pending"
+                row.next_attempt_at = now + backoff(
+                    row.attempts, float(config["NOTICES_BACKOFF_SECONDS"])
+                )
+                _record(row, worker, "retry", row.last_error)
+                stats.retried += 1
+        else:
+            row.status, row.sent_at, row.last_error = "sent", now, ""
+            _record(row, worker, "sent")
+            stats.sent += 1
+        db.session.commit()
+
+
+def send_due(transport, worker: str, config, *, once: bool, stats: Stats) -> None:
+    """Deliver everything due now, batch by batch. With once, a row is tried at most once."""
+    lease = timedelta(seconds=float(config["NOTICES_LEASE_SECONDS"]))
+    while True:
+        ids = claim(
+            worker,
+            limit=int(config["NOTICES_BATCH"]),
+            now=utc_now(),
+            lease=lease,
+            skip=stats.attempted if once else (),
+        )
+        if not ids:
+            return
+        deliver(ids, transport, worker, stats, config)
+
+
+def run(*, once: bool, transport=None, log=print) -> Stats:
+    """The sender's loop (or one pass): the day's time-driven notices, then the outbox."""
+    config = current_app.config
+    transport = transport or transport_for(config)
+    worker = worker_name()
+    stats = Stats()
+    stopping = {"now": False}
+
+    def _stop(signum, frame):
+        stopping["now"] = True
+
+    if not once:
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+    try:
+        while True:
+            stats.daily += daily.run_if_due(utc_now())
+            before = (stats.sent, stats.retried, stats.failed)
+            send_due(transport, worker, config, once=once, stats=stats)
+            transport.close()
+            after = (stats.sent, stats.retried, stats.failed)
+            if after != before or once:
+                log(f"notices: sent {stats.sent}, retry {stats.retried}, failed {stats.failed}")
+            if once or stopping["now"]:
+                return stats
+            stats.attempted.clear()
+            for _ in range(int(float(config["NOTICES_POLL_SECONDS"]) * 10)):
+                if stopping["now"]:
+                    return stats
+                time.sleep(0.1)
+    finally:
+        transport.close()
+        db.session.remove()
