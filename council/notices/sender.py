@@ -251,4 +251,3 @@ def run(*, once: bool, transport=None, log=print) -> Stats:
                 time.sleep(0.1)
     finally:
         transport.close()
-        db.session.remove()
