@@ -159,48 +159,57 @@ def claim(worker: str, *, limit: int, now: datetime, lease: timedelta, skip=()) 
     return ids
 
 
-def _record(row, worker: str, outcome: str, error: str = "") -> None:
-    db.session.add(
-        DeliveryAttempt(outbox_id=row.id, worker=worker, outcome=outcome, error=error[:500])
+def _finish(row_id: int, worker: str, outcome: str, values: dict, error: str = "") -> None:
+    """Record one attempt's outcome in a short transaction of its own."""
+    table = OutboxMessage.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.id == row_id)
+        .values(attempts=table.c.attempts + 1, claimed_by=None, last_error=error[:500], **values)
     )
+    db.session.add(
+        DeliveryAttempt(outbox_id=row_id, worker=worker, outcome=outcome, error=error[:500])
+    )
+    db.session.commit()
 
 
 def deliver(ids: list[int], transport, worker: str, stats: Stats, config) -> None:
-    """Send the claimed rows one by one; each outcome is committed as soon as it is known."""
+    """Send the claimed rows one by one. No transaction is open while the SMTP server is
+    talking (on SQLite that would hold the write lock); each outcome is committed as soon as
+    it is known."""
     sender = config["MAIL_FROM"]
-    for row_id in ids:
-        row = db.session.get(OutboxMessage, row_id)
-        stats.attempted.add(row_id)
-        if row is None or row.status != "sending" or row.claimed_by != worker:
-            db.session.rollback()
-            continue  # taken over by another sender meanwhile
-        now = utc_now()
-        row.attempts += 1
-        row.claimed_by = None
+    rows = db.session.scalars(
+        sa.select(OutboxMessage).where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_by == worker,  # not taken over by another sender meanwhile
+        )
+    ).all()
+    work = [(row.id, row.recipient, row.attempts, build_message(row, sender)) for row in rows]
+    stats.attempted.update(ids)
+    db.session.commit()
+    max_attempts = int(config["NOTICES_MAX_ATTEMPTS"])
+    base = float(config["NOTICES_BACKOFF_SECONDS"])
+    for row_id, recipient, attempts, message in work:
         try:
-            transport.send(build_message(row, sender), sender, row.recipient)
+            transport.send(message, sender, recipient)
         except PermanentFailure as error:
-            row.status, row.last_error = "failed", str(error)[:500]
-            _record(row, worker, "failed", row.last_error)
+            _finish(row_id, worker, "failed", {"status": "failed"}, str(error))
             stats.failed += 1
         except (smtplib.SMTPException, OSError) as error:
-            row.last_error = f"{type(error).__name__}: {error}"[:500]
-            if row.attempts >= int(config["NOTICES_MAX_ATTEMPTS"]):
-                row.status = "failed"
-                _record(row, worker, "failed", row.last_error)
+            text = f"{type(error).__name__}: {error}"
+            if attempts + 1 >= max_attempts:
+                _finish(row_id, worker, "failed", {"status": "failed"}, text)
                 stats.failed += 1
             else:
-                row.status = "pending"
-                row.next_attempt_at = now + backoff(
-                    row.attempts, float(config["NOTICES_BACKOFF_SECONDS"])
+                retry_at = utc_now() + backoff(attempts + 1, base)
+                _finish(
+                    row_id, worker, "retry", {"status": "pending", "next_attempt_at": retry_at}, text
                 )
-                _record(row, worker, "retry", row.last_error)
                 stats.retried += 1
         else:
-            row.status, row.sent_at, row.last_error = "sent", now, ""
-            _record(row, worker, "sent")
+            _finish(row_id, worker, "sent", {"status": "sent", "sent_at": utc_now()})
             stats.sent += 1
-        db.session.commit()
 
 
 def send_due(transport, worker: str, config, *, once: bool, stats: Stats) -> None:
