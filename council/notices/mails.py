@@ -121,6 +121,8 @@ def build_message(row, sender: str) -> EmailMessage:
     message["Message-ID"] = row.message_id
     # RFC 3834: replies from out-of-office robots are not wanted.
     message["Auto-Submitted"] = "auto-generated"
+    # Lets a mail client file notices by kind (and tests tell them apart).
+    message["X-Council-Notice"] = row.kind
     if row.unsubscribe_url:
         # RFC 2369 + RFC 8058: one-click unsubscribe by a POST to the signed URL.
         message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
