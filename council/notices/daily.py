@@ -269,4 +269,3 @@ def digests(today: date, now: datetime) -> int:
         )
         count += 1
     return count
-

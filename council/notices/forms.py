@@ -1,7 +1,7 @@
 """The notices settings form: one choice per kind of notice."""
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import RadioField, SelectChoice
 from wtforms.validators import ValidationError
 
 from council.notices.kinds import MODES, allowed_modes, kinds_for
@@ -9,7 +9,7 @@ from council.notices.kinds import MODES, allowed_modes, kinds_for
 
 class ModeField(RadioField):
     def pre_validate(self, form):
-        if self.data not in {value for value, _ in self.choices}:
+        if self.data not in {choice.value for choice in self.choices}:
             raise ValidationError(
                 "このお知らせは停止できません。「すぐに」か「まとめて」を選んでください。"
                 if self.data == "off"
@@ -26,7 +26,7 @@ def settings_form(role: str, current: dict[str, str], formdata=None) -> FlaskFor
     for kind in kinds_for(role):
         field = ModeField(
             kind.label,
-            choices=[(mode, MODES[mode]) for mode in allowed_modes(kind.code)],
+            choices=[SelectChoice(mode, MODES[mode]) for mode in allowed_modes(kind.code)],
             default=current.get(kind.code),
         )
         setattr(NoticeSettingsForm, kind.code, field)

@@ -204,7 +204,11 @@ def deliver(ids: list[int], transport, worker: str, stats: Stats, config) -> Non
             else:
                 retry_at = utc_now() + backoff(attempts + 1, base)
                 _finish(
-                    row_id, worker, "retry", {"status": "pending", "next_attempt_at": retry_at}, text
+                    row_id,
+                    worker,
+                    "retry",
+                    {"status": "pending", "next_attempt_at": retry_at},
+                    text,
                 )
                 stats.retried += 1
         else:

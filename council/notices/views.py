@@ -69,6 +69,8 @@ def unsubscribe(token: str):
     if data is None:
         abort(404)
     kind = KINDS[data["k"]]
+    if kind.is_mandatory:
+        abort(400)  # never issued: a 照会 cannot be switched off
     if request.method == "POST":
         if request.form.get("List-Unsubscribe") != "One-Click":
             abort(400)

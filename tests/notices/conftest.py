@@ -100,7 +100,9 @@ ORGANIZERS = ("関東経済産業局",)
 
 @pytest.fixture
 def secretariat(make_user):
-    return make_user(role="secretariat", block="kanto", name="関東 事務局員", email="sec@example.jp")
+    return make_user(
+        role="secretariat", block="kanto", name="関東 事務局員", email="sec@example.jp"
+    )
 
 
 @pytest.fixture

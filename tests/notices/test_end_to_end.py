@@ -81,7 +81,9 @@ def _future_meeting(make_activity, secretariat, **fields):
     return make_activity(
         title="関東地域ブロック幹事会",
         start=start.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes"),
-        end=(start + timedelta(hours=2)).replace(tzinfo=None).isoformat(sep=" ", timespec="minutes"),
+        end=(start + timedelta(hours=2))
+        .replace(tzinfo=None)
+        .isoformat(sep=" ", timespec="minutes"),
         venue="さいたま新都心合同庁舎1号館",
         organizers=("関東経済産業局",),
         participants_of=("関東総合通信局",),

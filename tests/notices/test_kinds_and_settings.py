@@ -19,9 +19,11 @@ TODAY = fiscal.to_jst(utc_now()).date()
 
 
 def _future(days=30):
-    return (fiscal.to_jst(utc_now()) + timedelta(days=days)).replace(
-        hour=10, minute=0, second=0, microsecond=0, tzinfo=None
-    ).isoformat(sep=" ", timespec="minutes")
+    return (
+        (fiscal.to_jst(utc_now()) + timedelta(days=days))
+        .replace(hour=10, minute=0, second=0, microsecond=0, tzinfo=None)
+        .isoformat(sep=" ", timespec="minutes")
+    )
 
 
 def _circulate(minutes, secretariat, deadline=date(2099, 12, 1)):
@@ -156,9 +158,12 @@ def test_each_kind_honours_each_setting(ctx, smtp, kind, mode):
     mails = [m for m in by_recipient(smtp).get(user.email, []) if m["X-Council-Notice"] == kind]
     subjects = [m["Subject"] for m in mails]
     # On screen whatever the setting.
-    assert db.session.scalar(
-        sa.select(sa.func.count()).where(Notice.user_id == user.id, Notice.kind == kind)
-    ) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).where(Notice.user_id == user.id, Notice.kind == kind)
+        )
+        == 1
+    )
     if expected_mail:
         assert len(mails) == 1, subjects
         return
