@@ -23,6 +23,9 @@ from council.calendars import ical
 from council.calendars.feeds import event_from_activity
 
 SITE_NAME = "地域ブロック協議会 活動管理システム"
+# Short enough for one RFC 2047 encoded word: some readers put a space where a folded
+# display name is split in two.
+SENDER_NAME = "地域ブロック協議会"
 
 
 @dataclass
@@ -115,7 +118,7 @@ def build_message(row, sender: str) -> EmailMessage:
     """The MIME message of an outbox row; the same row always gives the same message."""
     message = EmailMessage(policy=SMTP)
     message["Subject"] = row.subject
-    message["From"] = Address(display_name=SITE_NAME, addr_spec=sender)
+    message["From"] = Address(display_name=SENDER_NAME, addr_spec=sender)
     message["To"] = Address(display_name=row.recipient_name or "", addr_spec=row.recipient)
     message["Date"] = rfc2822_date(row.created_at)
     message["Message-ID"] = row.message_id

@@ -253,7 +253,7 @@ def run(*, once: bool, transport=None, log=print) -> Stats:
             send_due(transport, worker, config, once=once, stats=stats)
             transport.close()
             after = (stats.sent, stats.retried, stats.failed)
-            if after != before or once:
+            if after != before and not once:
                 log(f"notices: sent {stats.sent}, retry {stats.retried}, failed {stats.failed}")
             if once or stopping["now"]:
                 return stats
