@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import icalendar
 from flask import current_app, has_request_context, render_template, request
+from markupsafe import escape
 
 from council import fiscal
 from council.calendars import ical
@@ -59,18 +60,46 @@ def both_dates(value: date | datetime | None) -> str:
     return f"{text}({fiscal.era_year_label(day)})"
 
 
-def render(content: MailContent, *, name: str, unsubscribe_url: str | None) -> tuple[str, str]:
-    """(plain text, HTML) of one mail to one person."""
+# Rendered once per notice, then filled in per recipient: a circulation to thirty people
+# must not cost sixty template renders inside the request that circulates.
+NAME_SLOT = "\x00name\x00"
+UNSUBSCRIBE_SLOT = "\x00unsubscribe\x00"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    html: str
+
+    def fill(self, *, name: str, unsubscribe_url: str | None) -> tuple[str, str]:
+        url = unsubscribe_url or ""
+        return (
+            self.text.replace(NAME_SLOT, name).replace(UNSUBSCRIBE_SLOT, url),
+            self.html.replace(NAME_SLOT, str(escape(name))).replace(
+                UNSUBSCRIBE_SLOT, str(escape(url))
+            ),
+        )
+
+
+def render_once(content: MailContent, *, with_unsubscribe: bool) -> Rendered:
     context = {
         "c": content,
-        "name": name,
-        "unsubscribe_url": unsubscribe_url,
+        "name": NAME_SLOT,
+        "unsubscribe_url": UNSUBSCRIBE_SLOT if with_unsubscribe else None,
         "settings_url": f"{base_url()}/notices/settings",
         "site_name": SITE_NAME,
     }
-    return (
+    # The slots must survive HTML escaping untouched (they contain no special characters).
+    return Rendered(
         render_template("notices/mail/message.txt", **context),
         render_template("notices/mail/message.html", **context),
+    )
+
+
+def render(content: MailContent, *, name: str, unsubscribe_url: str | None) -> tuple[str, str]:
+    """(plain text, HTML) of one mail to one person."""
+    return render_once(content, with_unsubscribe=bool(unsubscribe_url)).fill(
+        name=name, unsubscribe_url=unsubscribe_url
     )
 
 

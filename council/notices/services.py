@@ -41,7 +41,10 @@ def suppress(session, on: bool = True) -> None:
 
 
 def is_suppressed(session) -> bool:
-    return bool(session.info.get(SUPPRESS_KEY))
+    """Also true with NOTICES_ENABLED = False (a bulk data migration; the benchmark's baseline)."""
+    return bool(session.info.get(SUPPRESS_KEY)) or not current_app.config.get(
+        "NOTICES_ENABLED", True
+    )
 
 
 # --- recipients -----------------------------------------------------------------------------
@@ -265,14 +268,13 @@ def enqueue(
     modes = modes_for(kind, people)
     mandatory = KINDS[kind].is_mandatory
     screen_rows, mail_rows = [], []
-    first: mails.MailContent | None = None
+    rendered: dict[int, mails.Rendered] = {}
     for person in people:
         wants_screen = person.user_id is not None and person.user_id not in shown
         wants_mail = person.email not in mailed and modes[person.email] != OFF
         if not (wants_screen or wants_mail):
             continue
         text = content(person)
-        first = first or text
         if wants_screen:
             screen_rows.append(
                 {
@@ -292,7 +294,10 @@ def enqueue(
         if not mandatory:
             token = unsubscribe_token(person, kind)
             unsubscribe_url = f"{mails.base_url()}/notices/unsubscribe/{token}"
-        body_text, body_html = mails.render(text, name=person.name, unsubscribe_url=unsubscribe_url)
+        key = id(text)
+        if key not in rendered:
+            rendered[key] = mails.render_once(text, with_unsubscribe=not mandatory)
+        body_text, body_html = rendered[key].fill(name=person.name, unsubscribe_url=unsubscribe_url)
         mail_rows.append(
             {
                 "kind": kind,
