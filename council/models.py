@@ -18,6 +18,7 @@ from council.notices.models import (
     DailyRun,
     DeliveryAttempt,
     Notice,
+    NoticeContent,
     NoticePreference,
     OutboxMessage,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "MinutesRevision",
     "Ministry",
     "Notice",
+    "NoticeContent",
     "NoticePreference",
     "OutboxMessage",
     "PublishedTotal",

@@ -19,7 +19,7 @@ from council.directory.models import Agency, Block
 from council.extensions import db
 from council.notices import hooks, mails, services
 from council.notices.kinds import DIGEST_KIND, KINDS
-from council.notices.models import DailyRun, OutboxMessage
+from council.notices.models import DailyRun, NoticeContent, OutboxMessage
 
 
 def run_if_due(now: datetime) -> int:
@@ -197,7 +197,7 @@ def followups(today: date, now: datetime) -> int:
 def digests(today: date, now: datetime) -> int:
     """Each user's notices held for the daily digest, in one mail; the held rows are then
     marked as having gone out in it."""
-    table = OutboxMessage.__table__
+    table, contents = OutboxMessage.__table__, NoticeContent.__table__
     held = db.session.execute(
         sa.select(
             table.c.id,
@@ -205,9 +205,10 @@ def digests(today: date, now: datetime) -> int:
             table.c.recipient,
             table.c.recipient_name,
             table.c.kind,
-            table.c.subject,
-            table.c.link_url,
+            contents.c.subject,
+            contents.c.link_url,
         )
+        .join(contents, contents.c.id == table.c.content_id)
         .where(table.c.status == "held")
         .order_by(table.c.recipient, table.c.id)
     ).all()
@@ -216,6 +217,7 @@ def digests(today: date, now: datetime) -> int:
         by_person[row.recipient].append(row)
     count = 0
     base = mails.base_url()
+    domain = mails.message_id_domain()
     for email, rows in by_person.items():
         first = rows[0]
         content = mails.MailContent(
@@ -225,26 +227,33 @@ def digests(today: date, now: datetime) -> int:
             link_url=f"{base}/notices",
             link_label="お知らせの一覧を見る",
         )
-        body_text, body_html = mails.render(
-            content, name=first.recipient_name, unsubscribe_url=None
-        )
-        key = ("digest", "user", first.user_id or 0, email, today.isoformat())
+        rendered = mails.render_once(content, with_unsubscribe=False)
+        content_id = db.session.execute(
+            sa.insert(contents).values(
+                kind=DIGEST_KIND,
+                subject=content.subject,
+                body_text=rendered.text,
+                body_html=rendered.html,
+                link_url=content.link_url,
+                created_at=now,
+            )
+        ).inserted_primary_key[0]
+        key = {
+            "kind": DIGEST_KIND,
+            "object_type": "user",
+            "object_id": first.user_id or 0,
+            "recipient": email,
+            "object_version": today.isoformat(),
+        }
         services._insert_ignore(
             table,
             [
                 {
-                    "kind": DIGEST_KIND,
-                    "object_type": "user",
-                    "object_id": key[2],
-                    "object_version": key[4],
-                    "recipient": email,
+                    **key,
                     "recipient_name": first.recipient_name,
                     "user_id": first.user_id,
-                    "subject": content.subject,
-                    "body_text": body_text,
-                    "body_html": body_html,
-                    "link_url": content.link_url,
-                    "message_id": mails.new_message_id(),
+                    "content_id": content_id,
+                    "message_id": mails.new_message_id(domain),
                     "status": "pending",
                     "attempts": 0,
                     "next_attempt_at": now,
@@ -254,13 +263,7 @@ def digests(today: date, now: datetime) -> int:
             ],
         )
         digest_id = db.session.scalar(
-            sa.select(table.c.id).where(
-                table.c.kind == DIGEST_KIND,
-                table.c.object_type == "user",
-                table.c.object_id == key[2],
-                table.c.recipient == email,
-                table.c.object_version == key[4],
-            )
+            sa.select(table.c.id).where(*(table.c[name] == value for name, value in key.items()))
         )
         db.session.execute(
             sa.update(table)

@@ -182,7 +182,7 @@ def activity_changed(activity, *, actor) -> int:
         ("activity", activity.id, str(activity.sequence or 0)),
         people,
         lambda r: content,
-        ics=lambda r: mails.invitation(activity, attendee=r.email, attendee_name=r.name),
+        ics=lambda: mails.invitation(activity),
         exclude_user_id=_actor_id(actor),
         now=now,
     )

@@ -62,8 +62,8 @@ def both_dates(value: date | datetime | None) -> str:
 
 # Rendered once per notice, then filled in per recipient: a circulation to thirty people
 # must not cost sixty template renders inside the request that circulates.
-NAME_SLOT = "\x00name\x00"
-UNSUBSCRIBE_SLOT = "\x00unsubscribe\x00"
+NAME_SLOT = "@@council-recipient-name-7f3a@@"
+UNSUBSCRIBE_SLOT = "@@council-unsubscribe-url-7f3a@@"
 
 
 @dataclass(frozen=True)
@@ -103,9 +103,14 @@ def render(content: MailContent, *, name: str, unsubscribe_url: str | None) -> t
     )
 
 
-def new_message_id() -> str:
-    domain = current_app.config.get("MAIL_FROM", "council@localhost").rpartition("@")[2]
-    return f"<notice.{uuid.uuid4().hex}@{domain or 'localhost'}>"
+def message_id_domain() -> str:
+    return (
+        current_app.config.get("MAIL_FROM", "council@localhost").rpartition("@")[2] or "localhost"
+    )
+
+
+def new_message_id(domain: str) -> str:
+    return f"<notice.{uuid.uuid4().hex}@{domain}>"
 
 
 @lru_cache(maxsize=1)
@@ -113,22 +118,13 @@ def _vtimezone() -> icalendar.Timezone:
     return icalendar.Timezone.from_tzid(ical.TZID)
 
 
-def invitation(activity, *, attendee: str, attendee_name: str) -> str:
-    """An iTIP message (RFC 5546) for one attendee: REQUEST, or CANCEL once cancelled."""
+def invitation(activity) -> str:
+    """An iTIP message (RFC 5546): REQUEST, or CANCEL once cancelled; the ATTENDEE is added
+    per recipient when the mail is built (with_attendee)."""
     method = "CANCEL" if activity.status == "cancelled" else "REQUEST"
     event = icalendar.Event.from_ical(ical.build_event(event_from_activity(activity, base_url())))
     sender = current_app.config.get("MAIL_FROM", "council@localhost")
     event.add("organizer", f"mailto:{sender}", parameters={"CN": SITE_NAME})
-    event.add(
-        "attendee",
-        f"mailto:{attendee}",
-        parameters={
-            "CN": attendee_name or attendee,
-            "ROLE": "REQ-PARTICIPANT",
-            "PARTSTAT": "NEEDS-ACTION",
-            "RSVP": "FALSE",
-        },
-    )
     calendar = icalendar.Calendar()
     calendar.add("prodid", ical.PRODID)
     calendar.add("version", "2.0")
@@ -139,14 +135,33 @@ def invitation(activity, *, attendee: str, attendee_name: str) -> str:
     return calendar.to_ical().decode("utf-8")
 
 
+def with_attendee(ics: str, email: str, name: str) -> str:
+    calendar = icalendar.Calendar.from_ical(ics)
+    for event in calendar.walk("VEVENT"):
+        event.add(
+            "attendee",
+            f"mailto:{email}",
+            parameters={
+                "CN": name or email,
+                "ROLE": "REQ-PARTICIPANT",
+                "PARTSTAT": "NEEDS-ACTION",
+                "RSVP": "FALSE",
+            },
+        )
+    return calendar.to_ical().decode("utf-8")
+
+
 def ics_method(ics: str) -> str:
     return "CANCEL" if "\r\nMETHOD:CANCEL\r\n" in ics else "REQUEST"
 
 
-def build_message(row, sender: str) -> EmailMessage:
+def build_message(row, content, sender: str, unsubscribe_url: str | None) -> EmailMessage:
     """The MIME message of an outbox row; the same row always gives the same message."""
+    body_text, body_html = Rendered(content.body_text, content.body_html).fill(
+        name=row.recipient_name or "", unsubscribe_url=unsubscribe_url
+    )
     message = EmailMessage(policy=SMTP)
-    message["Subject"] = row.subject
+    message["Subject"] = content.subject
     message["From"] = Address(display_name=SENDER_NAME, addr_spec=sender)
     message["To"] = Address(display_name=row.recipient_name or "", addr_spec=row.recipient)
     message["Date"] = rfc2822_date(row.created_at)
@@ -155,21 +170,17 @@ def build_message(row, sender: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     # Lets a mail client file notices by kind (and tests tell them apart).
     message["X-Council-Notice"] = row.kind
-    if row.unsubscribe_url:
+    if unsubscribe_url:
         # RFC 2369 + RFC 8058: one-click unsubscribe by a POST to the signed URL.
-        message["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(row.body_text, charset="utf-8")
-    message.add_alternative(row.body_html, subtype="html", charset="utf-8")
-    if row.ics:
-        method = ics_method(row.ics)
-        message.add_alternative(
-            row.ics, subtype="calendar", charset="utf-8", params={"method": method}
-        )
+    message.set_content(body_text, charset="utf-8")
+    message.add_alternative(body_html, subtype="html", charset="utf-8")
+    if content.ics:
+        ics = with_attendee(content.ics, row.recipient, row.recipient_name)
+        method = ics_method(ics)
+        message.add_alternative(ics, subtype="calendar", charset="utf-8", params={"method": method})
         message.add_attachment(
-            row.ics.encode("utf-8"),
-            maintype="application",
-            subtype="ics",
-            filename="invite.ics",
+            ics.encode("utf-8"), maintype="application", subtype="ics", filename="invite.ics"
         )
     return message

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, column_property, mapped_column
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from council.accounts.models import User
 from council.extensions import UTCDateTime, db, utc_now
@@ -40,12 +40,7 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(sa.String(254))
     recipient_name: Mapped[str] = mapped_column(sa.String(120), default="")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    subject: Mapped[str] = mapped_column(sa.String(255))
-    body_text: Mapped[str] = mapped_column(sa.Text)
-    body_html: Mapped[str] = mapped_column(sa.Text)
-    ics: Mapped[str | None] = mapped_column(sa.Text)
-    link_url: Mapped[str] = mapped_column(sa.String(500), default="")
-    unsubscribe_url: Mapped[str | None] = mapped_column(sa.String(500))
+    content_id: Mapped[int] = mapped_column(sa.ForeignKey("notice_contents.id"))
     # Fixed when the row is written, so that every attempt (and a repeat after a crash)
     # carries the same Message-ID and a receiving system can tell it is the same mail.
     message_id: Mapped[str] = mapped_column(sa.String(255), unique=True)
@@ -57,6 +52,25 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     digest_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notice_outbox.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    content: Mapped["NoticeContent"] = relationship()
+
+
+class NoticeContent(db.Model):
+    """What a notice says, rendered once when it is enqueued and shared by its recipients:
+    the bodies hold a slot for the recipient's name and unsubscribe link, the invitation has
+    no ATTENDEE yet; the sender fills both in (council/notices/mails.py)."""
+
+    __tablename__ = "notice_contents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    ics: Mapped[str | None] = mapped_column(sa.Text)
+    link_url: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 

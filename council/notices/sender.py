@@ -29,7 +29,8 @@ from flask import current_app
 from council.extensions import db, utc_now
 from council.notices import daily
 from council.notices.mails import build_message
-from council.notices.models import DeliveryAttempt, OutboxMessage
+from council.notices.models import DeliveryAttempt, NoticeContent, OutboxMessage
+from council.notices.services import unsubscribe_url_for
 
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -185,7 +186,21 @@ def deliver(ids: list[int], transport, worker: str, stats: Stats, config) -> Non
             OutboxMessage.claimed_by == worker,  # not taken over by another sender meanwhile
         )
     ).all()
-    work = [(row.id, row.recipient, row.attempts, build_message(row, sender)) for row in rows]
+    contents = {
+        c.id: c
+        for c in db.session.scalars(
+            sa.select(NoticeContent).where(NoticeContent.id.in_({r.content_id for r in rows}))
+        )
+    }
+    work = [
+        (
+            row.id,
+            row.recipient,
+            row.attempts,
+            build_message(row, contents[row.content_id], sender, unsubscribe_url_for(row)),
+        )
+        for row in rows
+    ]
     stats.attempted.update(ids)
     db.session.commit()
     max_attempts = int(config["NOTICES_MAX_ATTEMPTS"])

@@ -18,7 +18,7 @@ from council.directory.models import Contact
 from council.extensions import db, utc_now
 from council.notices import mails
 from council.notices.kinds import DIGEST, IMMEDIATE, KINDS, OFF, allowed_modes
-from council.notices.models import Notice, NoticePreference, OutboxMessage
+from council.notices.models import Notice, NoticeContent, NoticePreference, OutboxMessage
 
 SUPPRESS_KEY = "notices_suppressed"
 UNSUBSCRIBE_SALT = "notices-unsubscribe"
@@ -241,18 +241,37 @@ def _already(table, kind, object_type, object_id, version, column) -> set:
     )
 
 
+def _content_row(text: mails.MailContent, kind: str, ics, now: datetime) -> int:
+    rendered = mails.render_once(text, with_unsubscribe=not KINDS[kind].is_mandatory)
+    table = NoticeContent.__table__
+    result = db.session.execute(
+        sa.insert(table).values(
+            kind=kind,
+            subject=text.subject[:255],
+            body_text=rendered.text,
+            body_html=rendered.html,
+            ics=ics() if ics is not None else None,
+            link_url=text.link_url[:500],
+            created_at=now,
+        )
+    )
+    return result.inserted_primary_key[0]
+
+
 def enqueue(
     kind: str,
     obj: tuple[str, int, str],
     recipients: Iterable[Recipient],
     content: Callable[[Recipient], mails.MailContent],
     *,
-    ics: Callable[[Recipient], str | None] | None = None,
+    ics: Callable[[], str] | None = None,
     exclude_user_id: int | None = None,
     now: datetime | None = None,
 ) -> int:
     """Write one notice per recipient: on screen for users, and a mail unless switched off
-    (held for the daily digest when the user chose one). Returns the mails written."""
+    (held for the daily digest when the user chose one). The mail's text is rendered once
+    and shared (NoticeContent); the sender fills in each recipient. Returns the mails
+    written."""
     if is_suppressed(db.session):
         return 0
     object_type, object_id, version = obj
@@ -266,9 +285,9 @@ def enqueue(
     mailed = _already(outbox, kind, object_type, object_id, version, outbox.c.recipient)
     shown = _already(notices, kind, object_type, object_id, version, notices.c.user_id)
     modes = modes_for(kind, people)
-    mandatory = KINDS[kind].is_mandatory
     screen_rows, mail_rows = [], []
-    rendered: dict[int, mails.Rendered] = {}
+    contents: dict[int, int] = {}  # id(MailContent) -> notice_contents.id
+    domain = mails.message_id_domain()
     for person in people:
         wants_screen = person.user_id is not None and person.user_id not in shown
         wants_mail = person.email not in mailed and modes[person.email] != OFF
@@ -290,14 +309,8 @@ def enqueue(
             )
         if not wants_mail:
             continue
-        unsubscribe_url = None
-        if not mandatory:
-            token = unsubscribe_token(person, kind)
-            unsubscribe_url = f"{mails.base_url()}/notices/unsubscribe/{token}"
-        key = id(text)
-        if key not in rendered:
-            rendered[key] = mails.render_once(text, with_unsubscribe=not mandatory)
-        body_text, body_html = rendered[key].fill(name=person.name, unsubscribe_url=unsubscribe_url)
+        if id(text) not in contents:
+            contents[id(text)] = _content_row(text, kind, ics, now)
         mail_rows.append(
             {
                 "kind": kind,
@@ -307,13 +320,8 @@ def enqueue(
                 "recipient": person.email,
                 "recipient_name": person.name[:120],
                 "user_id": person.user_id,
-                "subject": text.subject[:255],
-                "body_text": body_text,
-                "body_html": body_html,
-                "ics": ics(person) if ics else None,
-                "link_url": text.link_url[:500],
-                "unsubscribe_url": unsubscribe_url,
-                "message_id": mails.new_message_id(),
+                "content_id": contents[id(text)],
+                "message_id": mails.new_message_id(domain),
                 "status": "held" if modes[person.email] == DIGEST else "pending",
                 "attempts": 0,
                 "next_attempt_at": now,
@@ -323,6 +331,16 @@ def enqueue(
         )
     _insert_ignore(notices, screen_rows)
     return _insert_ignore(outbox, mail_rows)
+
+
+def unsubscribe_url_for(row) -> str | None:
+    """The signed one-click link of a mail, or None for a 照会 (and for digests, which
+    gather several kinds: they link to the settings)."""
+    kind = KINDS.get(row.kind)
+    if kind is None or kind.is_mandatory:
+        return None
+    token = unsubscribe_token(Recipient(row.recipient, row.recipient_name, row.user_id), row.kind)
+    return f"{mails.base_url()}/notices/unsubscribe/{token}"
 
 
 # --- on screen ------------------------------------------------------------------------------

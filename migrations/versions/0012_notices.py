@@ -1,4 +1,4 @@
-"""Notices: the outbox, its delivery attempts, users' choices, on-screen notices and the
+"""Notices: the outbox and the contents it shares, its delivery attempts, users' choices, on-screen notices and the
 record of each day's time-driven run.
 
 Revision ID: 0012_notices
@@ -25,6 +25,18 @@ def upgrade():
         sa.UniqueConstraint("run_on", name=op.f("uq_notice_daily_runs_run_on")),
     )
     op.create_table(
+        "notice_contents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("subject", sa.String(length=255), nullable=False),
+        sa.Column("body_text", sa.Text(), nullable=False),
+        sa.Column("body_html", sa.Text(), nullable=False),
+        sa.Column("ics", sa.Text(), nullable=True),
+        sa.Column("link_url", sa.String(length=500), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_contents")),
+    )
+    op.create_table(
         "notice_outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
@@ -34,12 +46,7 @@ def upgrade():
         sa.Column("recipient", sa.String(length=254), nullable=False),
         sa.Column("recipient_name", sa.String(length=120), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=True),
-        sa.Column("subject", sa.String(length=255), nullable=False),
-        sa.Column("body_text", sa.Text(), nullable=False),
-        sa.Column("body_html", sa.Text(), nullable=False),
-        sa.Column("ics", sa.Text(), nullable=True),
-        sa.Column("link_url", sa.String(length=500), nullable=False),
-        sa.Column("unsubscribe_url", sa.String(length=500), nullable=True),
+        sa.Column("content_id", sa.Integer(), nullable=False),
         sa.Column("message_id", sa.String(length=255), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
@@ -50,6 +57,11 @@ def upgrade():
         sa.Column("last_error", sa.String(length=500), nullable=False),
         sa.Column("digest_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["content_id"],
+            ["notice_contents.id"],
+            name=op.f("fk_notice_outbox_content_id_notice_contents"),
+        ),
         sa.ForeignKeyConstraint(
             ["digest_id"],
             ["notice_outbox.id"],
@@ -132,4 +144,5 @@ def downgrade():
     op.drop_index("ix_notice_outbox_user_id", table_name="notice_outbox")
     op.drop_index("ix_notice_outbox_due", table_name="notice_outbox")
     op.drop_table("notice_outbox")
+    op.drop_table("notice_contents")
     op.drop_table("notice_daily_runs")

@@ -8,7 +8,7 @@ from council import fiscal
 from council.activities import services as activity_services
 from council.directory.models import Agency, Contact
 from council.extensions import db, utc_now
-from council.notices.models import OutboxMessage
+from council.notices.models import NoticeContent, OutboxMessage
 from tests.notices.conftest import (
     by_recipient,
     html_of,
@@ -153,5 +153,5 @@ def test_a_rolled_back_change_leaves_nothing_in_the_outbox(make_activity, secret
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == before
     assert not db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.subject.startswith("【中止】"))
+        sa.select(NoticeContent).where(NoticeContent.subject.startswith("【中止】"))
     ).all()

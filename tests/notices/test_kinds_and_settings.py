@@ -179,6 +179,6 @@ def test_each_kind_honours_each_setting(ctx, smtp, kind, mode):
     send_once()
     digest = [m for m in by_recipient(smtp)[user.email] if m["X-Council-Notice"] == "digest"]
     assert len(digest) == 1 and digest[0]["Subject"].startswith("【まとめ】")
-    assert held[0].subject in digest[0].get_body(preferencelist=("plain",)).get_content()
+    assert held[0].content.subject in digest[0].get_body(preferencelist=("plain",)).get_content()
     db.session.expire_all()
     assert db.session.get(OutboxMessage, held[0].id).status == "digested"
