@@ -267,6 +267,7 @@ def enqueue(
     ics: Callable[[], str] | None = None,
     exclude_user_id: int | None = None,
     now: datetime | None = None,
+    is_new_version: bool = False,
 ) -> int:
     """Write one notice per recipient: on screen for users, and a mail unless switched off
     (held for the daily digest when the user chose one). The mail's text is rendered once
@@ -282,8 +283,11 @@ def enqueue(
     if not people:
         return 0
     outbox, notices = OutboxMessage.__table__, Notice.__table__
-    mailed = _already(outbox, kind, object_type, object_id, version, outbox.c.recipient)
-    shown = _already(notices, kind, object_type, object_id, version, notices.c.user_id)
+    mailed: set = set()
+    shown: set = set()
+    if not is_new_version:  # the caller knows nothing was written for this version yet
+        mailed = _already(outbox, kind, object_type, object_id, version, outbox.c.recipient)
+        shown = _already(notices, kind, object_type, object_id, version, notices.c.user_id)
     modes = modes_for(kind, people)
     screen_rows, mail_rows = [], []
     contents: dict[int, int] = {}  # id(MailContent) -> notice_contents.id
