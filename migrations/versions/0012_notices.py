@@ -79,10 +79,8 @@ def upgrade():
             "object_version",
             name="uq_notice_outbox_key",
         ),
-        sa.UniqueConstraint("message_id", name=op.f("uq_notice_outbox_message_id")),
     )
     op.create_index("ix_notice_outbox_due", "notice_outbox", ["status", "next_attempt_at"])
-    op.create_index("ix_notice_outbox_user_id", "notice_outbox", ["user_id"])
     op.create_table(
         "notice_preferences",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -141,7 +139,6 @@ def downgrade():
     op.drop_index("ix_notices_unread", table_name="notices")
     op.drop_table("notices")
     op.drop_table("notice_preferences")
-    op.drop_index("ix_notice_outbox_user_id", table_name="notice_outbox")
     op.drop_index("ix_notice_outbox_due", table_name="notice_outbox")
     op.drop_table("notice_outbox")
     op.drop_table("notice_contents")
