@@ -89,8 +89,7 @@ def reminders(today: date, now: datetime) -> int:
         Minutes.comment_deadline_on <= today + timedelta(days=days),
     ):
         silent = [a.id for a in _silent_agencies(minutes)]
-        people = services.as_recipients(services.agency_users(silent))
-        people += services.agency_contacts(silent)
+        people = services.agency_recipients("minutes_reminder", silent)
         content = hooks.circulation_content(minutes, reminder=True)
         count += services.enqueue(
             "minutes_reminder",

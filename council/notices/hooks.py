@@ -20,21 +20,21 @@ def _place(activity) -> str:
     return activity.block.name + "ブロック" if activity.block is not None else HQ_LABEL
 
 
+def taking_part_query(activity):
+    """SELECT of the agency ids asked about a meeting: co-organisers and participants."""
+    return sa.union_all(
+        sa.select(activity_organizers.c.agency_id).where(
+            activity_organizers.c.activity_id == activity.id
+        ),
+        sa.select(activity_participants.c.agency_id).where(
+            activity_participants.c.activity_id == activity.id
+        ),
+    )
+
+
 def taking_part(activity) -> list[int]:
-    """Agency ids asked about a meeting: co-organisers, then participants (参加機関). Read
-    from the link tables directly: one small query, no Agency objects to build."""
-    organizers = sa.select(activity_organizers.c.agency_id, sa.literal(0).label("o")).where(
-        activity_organizers.c.activity_id == activity.id
-    )
-    participants = sa.select(activity_participants.c.agency_id, sa.literal(1).label("o")).where(
-        activity_participants.c.activity_id == activity.id
-    )
-    rows = db.session.execute(sa.union_all(organizers, participants)).all()
-    ids: list[int] = []
-    for agency_id, _ in sorted(rows, key=lambda r: (r[1], r[0])):
-        if agency_id not in ids:
-            ids.append(agency_id)
-    return ids
+    """Agency ids asked about a meeting (参加機関 and co-organisers), without duplicates."""
+    return sorted(set(db.session.scalars(taking_part_query(activity))))
 
 
 def activity_url(activity) -> str:
@@ -81,10 +81,7 @@ def circulation_content(minutes, *, reminder: bool = False) -> MailContent:
 
 def minutes_circulated(minutes, *, actor) -> int:
     """照会: every agency taking part (its members and its directory contacts)."""
-    activity = minutes.activity
-    agency_ids = taking_part(activity)
-    people = services.as_recipients(services.agency_users(agency_ids))
-    people += services.agency_contacts(agency_ids)
+    people = services.agency_recipients("minutes_circulated", taking_part_query(minutes.activity))
     content = circulation_content(minutes)
     return services.enqueue(
         "minutes_circulated",
@@ -118,7 +115,9 @@ def minutes_confirmed(minutes, revision, *, actor) -> int:
         link_url=minutes_url(activity),
         link_label="確定した議事録を見る",
     )
-    people = services.as_recipients(services.agency_users(taking_part(activity)))
+    people = services.agency_recipients(
+        "minutes_confirmed", taking_part_query(activity), with_contacts=False
+    )
     return services.enqueue(
         "minutes_confirmed",
         ("minutes", minutes.id, f"r{revision.number}"),
@@ -157,12 +156,12 @@ def activity_changed(activity, *, actor) -> int:
     for attendance in getattr(activity, "attendances", []):
         if attendance.rsvp and attendance.agency_id not in agency_ids:
             agency_ids.append(attendance.agency_id)
-    users = [
-        u for u in services.agency_users(agency_ids) if permissions.can_view_activity(u, activity)
-    ]
-    people = services.as_recipients(users)
-    if activity.visibility != "secretariat":
-        people += services.agency_contacts(agency_ids)
+    people = services.agency_recipients(
+        "activity_changed",
+        agency_ids,
+        with_contacts=activity.visibility != "secretariat",
+        user_filter=lambda user: permissions.can_view_activity(user, activity),
+    )
     change = _change(activity)
     facts = [("会議", activity.title), ("主催", _place(activity))]
     if change == "postponed" and activity.original_starts_at is not None:

@@ -33,6 +33,7 @@ class Recipient:
     email: str
     name: str
     user_id: int | None = None  # None: a directory contact without an account
+    mode: str | None = None  # the stored choice for the kind at hand, when already read
 
 
 def suppress(session, on: bool = True) -> None:
@@ -59,37 +60,6 @@ def _dedupe(recipients: Iterable[Recipient], exclude_user_id: int | None) -> lis
     return list(seen.values())
 
 
-def agency_users(agency_ids: Iterable[int]) -> list[User]:
-    ids = set(agency_ids)
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .where(User.agency_id.in_(ids), User.role == "member", User.is_active_user)
-            .order_by(User.id)
-        )
-    )
-
-
-def agency_contacts(agency_ids: Iterable[int]) -> list[Recipient]:
-    """Directory contacts with an address and no account (an account gets its own notices)."""
-    ids = set(agency_ids)
-    if not ids:
-        return []
-    accounts = sa.select(User.email)
-    rows = db.session.execute(
-        sa.select(Contact.email, Contact.name)
-        .where(
-            Contact.agency_id.in_(ids),
-            Contact.email != "",
-            sa.func.lower(Contact.email).not_in(accounts),
-        )
-        .order_by(Contact.id)
-    )
-    return [Recipient(email.strip().lower(), name) for email, name in rows]
-
-
 def secretariat_users(block_id: int | None) -> list[User]:
     """The block's secretariat; for a headquarters matter (no block), headquarters staff."""
     clause = (
@@ -110,11 +80,59 @@ def as_recipients(users: Iterable[User]) -> list[Recipient]:
     return [Recipient(u.email, u.name, u.id) for u in users]
 
 
+def agency_recipients(
+    kind: str, agencies, *, with_contacts: bool = True, user_filter=None
+) -> list[Recipient]:
+    """The member accounts of `agencies` (ids, or a SELECT of ids) and, unless told not to,
+    their directory contacts without an account, each with its stored choice for `kind`:
+    two statements whatever the number of people."""
+    if isinstance(agencies, list | set | tuple):
+        if not agencies:
+            return []
+        agencies = list(agencies)
+    user_rows = db.session.execute(
+        sa.select(User, NoticePreference.mode)
+        .outerjoin(
+            NoticePreference,
+            sa.and_(NoticePreference.user_id == User.id, NoticePreference.kind == kind),
+        )
+        .where(User.agency_id.in_(agencies), User.role == "member", User.is_active_user)
+        .order_by(User.id)
+    ).all()
+    people = [
+        Recipient(user.email, user.name, user.id, mode or IMMEDIATE)
+        for user, mode in user_rows
+        if user_filter is None or user_filter(user)
+    ]
+    if with_contacts:
+        address = sa.func.lower(Contact.email)
+        rows = db.session.execute(
+            sa.select(Contact.email, Contact.name, NoticePreference.mode)
+            .outerjoin(
+                NoticePreference,
+                sa.and_(NoticePreference.email == address, NoticePreference.kind == kind),
+            )
+            .where(
+                Contact.agency_id.in_(agencies),
+                Contact.email != "",
+                address.not_in(sa.select(User.email)),
+            )
+            .order_by(Contact.id)
+        )
+        people += [
+            Recipient(email.strip().lower(), name, None, OFF if mode == OFF else IMMEDIATE)
+            for email, name, mode in rows
+        ]
+    return people
+
+
 # --- preferences ----------------------------------------------------------------------------
 
 
 def modes_for(kind: str, recipients: list[Recipient]) -> dict[str, str]:
     """email -> immediate/digest/off for this kind (a contact has no digest)."""
+    known = {r.email: r.mode for r in recipients if r.mode is not None}
+    recipients = [r for r in recipients if r.mode is None]
     user_ids = [r.user_id for r in recipients if r.user_id is not None]
     emails = [r.email for r in recipients if r.user_id is None]
     stored_users: dict[int, str] = {}
@@ -137,7 +155,7 @@ def modes_for(kind: str, recipients: list[Recipient]) -> dict[str, str]:
             elif email:
                 stored_emails[email] = mode
     allowed = allowed_modes(kind)
-    out = {}
+    out = {email: mode if mode in allowed else IMMEDIATE for email, mode in known.items()}
     for r in recipients:
         if r.user_id is not None:
             mode = stored_users.get(r.user_id, IMMEDIATE)
