@@ -190,27 +190,39 @@ def circulation_cost(instance: Path, url: str, email: str, ids: list[int], round
             process.wait()
 
 
-def throughput(url: str):
-    import asyncio
+SMTP_SINK = """
+import signal, sys, threading
+from aiosmtpd.controller import Controller
+class Sink:
+    count = 0
+    async def handle_DATA(self, server, session, envelope):
+        Sink.count += 1
+        return "250 OK"
+controller = Controller(Sink(), hostname="127.0.0.1", port=int(sys.argv[1]))
+controller.start()
+print("ready", flush=True)
+done = threading.Event()
+signal.signal(signal.SIGTERM, lambda *a: done.set())
+done.wait()
+controller.stop()
+print(Sink.count, flush=True)
+"""
 
+
+def throughput(url: str):
+    """The sender (this process) to an SMTP server in a process of its own."""
     import sqlalchemy as sa
-    from aiosmtpd.controller import Controller
 
     from council import create_app
     from council.extensions import db
     from council.notices import sender
     from council.notices.models import OutboxMessage
 
-    class Sink:
-        count = 0
-
-        async def handle_DATA(self, server, session, envelope):
-            Sink.count += 1
-            return "250 OK"
-
     port = free_port()
-    controller = Controller(Sink(), hostname="127.0.0.1", port=port)
-    controller.start()
+    server = subprocess.Popen(
+        [sys.executable, "-c", SMTP_SINK, str(port)], stdout=subprocess.PIPE, text=True
+    )
+    assert server.stdout.readline().strip() == "ready"
     app = create_app(
         {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_STARTTLS": False,
          "NOTICES_DAILY_HOUR": 24}
@@ -225,9 +237,10 @@ def throughput(url: str):
             elapsed = time.perf_counter() - started
             db.engine.dispose()
     finally:
-        controller.stop()
-    del asyncio
-    return pending, stats.sent, Sink.count, elapsed
+        server.terminate()
+        received = int(server.stdout.read().strip() or 0)
+        server.wait()
+    return pending, stats.sent, received, elapsed
 
 
 def main():

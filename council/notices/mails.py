@@ -9,10 +9,13 @@ its UID and SEQUENCE are the feeds' and a calendar updates the event it already 
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime as rfc2822_date
+from email.utils import formataddr
 from functools import lru_cache
 
 import icalendar
@@ -27,6 +30,7 @@ SITE_NAME = "地域ブロック協議会 活動管理システム"
 # Short enough for one RFC 2047 encoded word: some readers put a space where a folded
 # display name is split in two.
 SENDER_NAME = "地域ブロック協議会"
+SMTP_COMPAT = compat32.clone(linesep="\r\n")
 
 
 @dataclass
@@ -155,15 +159,32 @@ def ics_method(ics: str) -> str:
     return "CANCEL" if "\r\nMETHOD:CANCEL\r\n" in ics else "REQUEST"
 
 
-def build_message(row, content, sender: str, unsubscribe_url: str | None) -> EmailMessage:
-    """The MIME message of an outbox row; the same row always gives the same message."""
+def build_message(row, content, sender: str, unsubscribe_url: str | None) -> bytes:
+    """The wire form of an outbox row's mail; the same row always gives the same bytes.
+
+    Built with the classic email.mime classes: their RFC 2047 encoding of Japanese headers
+    splits on character boundaries like the modern API, at a fraction of its CPU cost, and
+    the sender builds every mail it delivers."""
     body_text, body_html = Rendered(content.body_text, content.body_html).fill(
         name=row.recipient_name or "", unsubscribe_url=unsubscribe_url
     )
-    message = EmailMessage(policy=SMTP)
-    message["Subject"] = content.subject
-    message["From"] = Address(display_name=SENDER_NAME, addr_spec=sender)
-    message["To"] = Address(display_name=row.recipient_name or "", addr_spec=row.recipient)
+    alternative = MIMEMultipart("alternative")
+    alternative.attach(MIMEText(body_text, "plain", "utf-8"))
+    alternative.attach(MIMEText(body_html, "html", "utf-8"))
+    message = alternative
+    if content.ics:
+        ics = with_attendee(content.ics, row.recipient, row.recipient_name)
+        calendar_part = MIMEText(ics, "calendar", "utf-8")
+        calendar_part.set_param("method", ics_method(ics))
+        alternative.attach(calendar_part)
+        attachment = MIMEApplication(ics.encode("utf-8"), "ics")
+        attachment.add_header("Content-Disposition", "attachment", filename="invite.ics")
+        message = MIMEMultipart("mixed")
+        message.attach(alternative)
+        message.attach(attachment)
+    message["Subject"] = Header(content.subject, "utf-8")
+    message["From"] = formataddr((SENDER_NAME, sender), charset="utf-8")
+    message["To"] = formataddr((row.recipient_name or "", row.recipient), charset="utf-8")
     message["Date"] = rfc2822_date(row.created_at)
     message["Message-ID"] = row.message_id
     # RFC 3834: replies from out-of-office robots are not wanted.
@@ -174,13 +195,4 @@ def build_message(row, content, sender: str, unsubscribe_url: str | None) -> Ema
         # RFC 2369 + RFC 8058: one-click unsubscribe by a POST to the signed URL.
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(body_text, charset="utf-8")
-    message.add_alternative(body_html, subtype="html", charset="utf-8")
-    if content.ics:
-        ics = with_attendee(content.ics, row.recipient, row.recipient_name)
-        method = ics_method(ics)
-        message.add_alternative(ics, subtype="calendar", charset="utf-8", params={"method": method})
-        message.add_attachment(
-            ics.encode("utf-8"), maintype="application", subtype="ics", filename="invite.ics"
-        )
-    return message
+    return message.as_bytes(policy=SMTP_COMPAT)

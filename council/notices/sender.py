@@ -67,11 +67,11 @@ class SmtpTransport:
             raise
         return connection
 
-    def send(self, message, sender: str, recipient: str) -> None:
+    def send(self, message: bytes, sender: str, recipient: str, message_id: str) -> None:
         if self.connection is None:
             self.connection = self._connect()
         try:
-            self.connection.send_message(message, from_addr=sender, to_addrs=[recipient])
+            self.connection.sendmail(sender, [recipient], message)
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _ in error.recipients.values()]
             self.close()
@@ -104,12 +104,12 @@ class FolderTransport:
     def __init__(self, folder: str):
         self.folder = Path(folder)
 
-    def send(self, message, sender: str, recipient: str) -> None:
+    def send(self, message: bytes, sender: str, recipient: str, message_id: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        stem = "".join(c if c.isalnum() or c in ".-" else "_" for c in message["Message-ID"])
+        stem = "".join(c if c.isalnum() or c in ".-" else "_" for c in message_id)
         target = self.folder / f"{stem.strip('_')}.eml"
         temporary = target.with_suffix(".tmp")
-        temporary.write_bytes(message.as_bytes())
+        temporary.write_bytes(message)
         os.replace(temporary, target)
 
     def close(self) -> None:
@@ -199,6 +199,7 @@ def deliver(ids: list[int], transport, worker: str, stats: Stats, config) -> Non
             row.id,
             row.recipient,
             row.attempts,
+            row.message_id,
             build_message(row, contents[row.content_id], sender, unsubscribe_url_for(row)),
         )
         for row in rows
@@ -207,9 +208,9 @@ def deliver(ids: list[int], transport, worker: str, stats: Stats, config) -> Non
     db.session.commit()
     max_attempts = int(config["NOTICES_MAX_ATTEMPTS"])
     base = float(config["NOTICES_BACKOFF_SECONDS"])
-    for row_id, recipient, attempts, message in work:
+    for row_id, recipient, attempts, message_id, message in work:
         try:
-            transport.send(message, sender, recipient)
+            transport.send(message, sender, recipient, message_id)
         except PermanentFailure as error:
             _finish(row_id, worker, "failed", {"status": "failed"}, str(error))
             stats.failed += 1
