@@ -73,23 +73,35 @@ def prepare(instance: Path, url: str, rounds: int) -> tuple[str, list[int]]:
             .limit(AGENCIES)
         ).all()
         secretariat = create_user(
-            email="bench-sec@example.jp", name="事務局", role="secretariat",
-            password=PASSWORD, block_id=kanto.id,
+            email="bench-sec@example.jp",
+            name="事務局",
+            role="secretariat",
+            password=PASSWORD,
+            block_id=kanto.id,
         )
         for agency in agencies:
             for i in range(MEMBERS_PER_AGENCY):
                 create_user(
-                    email=f"bench-{agency.id}-{i}@example.jp", name=f"{agency.name} 職員{i}",
-                    role="member", password=PASSWORD, agency_id=agency.id,
+                    email=f"bench-{agency.id}-{i}@example.jp",
+                    name=f"{agency.name} 職員{i}",
+                    role="member",
+                    password=PASSWORD,
+                    agency_id=agency.id,
                 )
         council = db.session.scalar(sa.select(Category).where(Category.code == "council"))
         ids = []
         for n in range(rounds * 2 + 2):
             starts_at = fiscal.jst_datetime(date.today() - timedelta(days=3 + n % 50))
             activity = create_activity(
-                actor=secretariat, block_id=kanto.id, category_id=council.id, kind="council",
-                title=f"関東地域ブロック協議会 第{n + 1}回", starts_at=starts_at, status="held",
-                organizers=agencies[:1], participant_agencies=agencies[1:],
+                actor=secretariat,
+                block_id=kanto.id,
+                category_id=council.id,
+                kind="council",
+                title=f"関東地域ブロック協議会 第{n + 1}回",
+                starts_at=starts_at,
+                status="held",
+                organizers=agencies[:1],
+                participant_agencies=agencies[1:],
             )
             minutes_services.create_minutes(
                 activity, actor=secretariat, discussion="## 報告\n各機関から説明があった。"
@@ -144,9 +156,18 @@ def serve(instance: Path, url: str, port: int, enabled: bool) -> subprocess.Pope
     )
     env = dict(os.environ, COUNCIL_INSTANCE=str(folder), DATABASE_URL=url)
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(instance / "gunicorn.log", "a"),
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     for _ in range(200):
         try:
@@ -224,8 +245,12 @@ def throughput(url: str):
     )
     assert server.stdout.readline().strip() == "ready"
     app = create_app(
-        {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_STARTTLS": False,
-         "NOTICES_DAILY_HOUR": 24}
+        {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "MAIL_USE_STARTTLS": False,
+            "NOTICES_DAILY_HOUR": 24,
+        }
     )
     try:
         with app.app_context():

@@ -90,8 +90,11 @@ def agency_recipients(
         if not agencies:
             return []
         agencies = list(agencies)
+    # Plain columns unless a filter needs the User object: no ORM objects to build, and no
+    # unread count (User.unread_notice_count) computed for each of them.
+    entity = (User,) if user_filter is not None else (User.id, User.email, User.name)
     user_rows = db.session.execute(
-        sa.select(User, NoticePreference.mode)
+        sa.select(*entity, NoticePreference.mode)
         .outerjoin(
             NoticePreference,
             sa.and_(NoticePreference.user_id == User.id, NoticePreference.kind == kind),
@@ -99,10 +102,11 @@ def agency_recipients(
         .where(User.agency_id.in_(agencies), User.role == "member", User.is_active_user)
         .order_by(User.id)
     ).all()
+    if user_filter is not None:
+        user_rows = [(u.id, u.email, u.name, mode) for u, mode in user_rows if user_filter(u)]
     people = [
-        Recipient(user.email, user.name, user.id, mode or IMMEDIATE)
-        for user, mode in user_rows
-        if user_filter is None or user_filter(user)
+        Recipient(email, name, user_id, mode or IMMEDIATE)
+        for user_id, email, name, mode in user_rows
     ]
     if with_contacts:
         address = sa.func.lower(Contact.email)

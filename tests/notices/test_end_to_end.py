@@ -139,7 +139,9 @@ def test_invitation_request_then_postponement_then_cancellation(
     assert int(event["SEQUENCE"]) == sequence + 2
     # Meeting notices may be switched off: they carry a one-click unsubscribe link.
     assert cancelled["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert cancelled["List-Unsubscribe"].strip().startswith("<http://localhost/notices/unsubscribe/")
+    assert (
+        cancelled["List-Unsubscribe"].strip().startswith("<http://localhost/notices/unsubscribe/")
+    )
     # Three changes, three mails to the member: nothing repeated.
     assert len(by_recipient(smtp)["taro@example.jp"]) == 3
 
