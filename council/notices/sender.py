@@ -302,9 +302,17 @@ def run(*, once: bool, transport=None, log=print) -> Stats:
     with relaxed_durability():
         try:
             while True:
-                stats.daily += daily.run_if_due(utc_now())
                 before = (stats.sent, stats.retried, stats.failed)
-                send_due(transport, worker, config, once=once, stats=stats)
+                try:
+                    stats.daily += daily.run_if_due(utc_now())
+                    send_due(transport, worker, config, once=once, stats=stats)
+                except sa.exc.OperationalError as error:
+                    # The database is away (restart, failover): keep the loop alive and
+                    # try again at the next poll; --once reports the failure.
+                    db.session.rollback()
+                    if once:
+                        raise
+                    log(f"notices: database unavailable, retrying: {error.orig!r}")
                 transport.close()
                 after = (stats.sent, stats.retried, stats.failed)
                 if after != before and not once:
