@@ -165,13 +165,16 @@ def claim(worker: str, *, limit: int, now: datetime, lease: timedelta, skip=()) 
 def _finish(row_id: int, worker: str, outcome: str, values: dict, error: str = "") -> None:
     """Record one attempt's outcome in a short transaction of its own."""
     table = OutboxMessage.__table__
+    now = utc_now()
     db.session.execute(
         sa.update(table)
         .where(table.c.id == row_id)
         .values(attempts=table.c.attempts + 1, claimed_by=None, last_error=error[:500], **values)
     )
-    db.session.add(
-        DeliveryAttempt(outbox_id=row_id, worker=worker, outcome=outcome, error=error[:500])
+    db.session.execute(
+        sa.insert(DeliveryAttempt.__table__).values(
+            outbox_id=row_id, worker=worker, outcome=outcome, error=error[:500], attempted_at=now
+        )
     )
     db.session.commit()
 
