@@ -269,15 +269,20 @@ def relaxed_durability():
     else:
         relax, restore = "SET synchronous_commit TO off", "RESET synchronous_commit"
 
-    def _checkout(dbapi_connection, record, proxy):
+    def _set(dbapi_connection, statement):
         cursor = dbapi_connection.cursor()
-        cursor.execute(relax)
+        cursor.execute(statement)
         cursor.close()
+        if engine.dialect.name != "sqlite":
+            # psycopg opened a transaction for the SET: end it, the pool expects none.
+            dbapi_connection.commit()
+
+    def _checkout(dbapi_connection, record, proxy):
+        _set(dbapi_connection, relax)
 
     def _checkin(dbapi_connection, record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute(restore)
-        cursor.close()
+        if dbapi_connection is not None:
+            _set(dbapi_connection, restore)
 
     event.listen(engine, "checkout", _checkout)
     event.listen(engine, "checkin", _checkin)

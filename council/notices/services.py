@@ -246,8 +246,10 @@ def _insert_ignore(table, rows: list[dict]) -> int:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    result = db.session.execute(insert(table).on_conflict_do_nothing(), rows)
-    return result.rowcount if result.rowcount and result.rowcount > 0 else 0
+    # RETURNING counts the rows really written: a driver's rowcount of a multi-row insert
+    # is not reliable (psycopg reports -1).
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return len(db.session.execute(statement, rows).all())
 
 
 def _already(table, kind, object_type, object_id, version, column) -> set:
