@@ -21,8 +21,12 @@ db: $(STAMP)
 	$(FLASK) seed
 	$(FLASK) users ensure-admin
 
+# The notices sender runs beside gunicorn and stops with it. Without MAIL_SERVER, mails are
+# written to instance/mail/ (one .eml file a message).
 run: db
-	@echo "Block Council: http://127.0.0.1:$(PORT)/"
+	@echo "Block Council: http://127.0.0.1:$(PORT)/  (mail: $${MAIL_SERVER:-instance/mail/})"
+	@$(FLASK) notices send & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:$(PORT) wsgi:app
 
 demo: db

@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     from council.directory.views import bp as directory_bp
     from council.home.views import bp as home_bp
     from council.measures.views import bp as measures_bp
+    from council.notices.views import bp as notices_bp
     from council.reports.views import bp as reports_bp
     from council.search.views import bp as search_bp
     from council.submissions.views import bp as submissions_bp
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         imports_bp,
         measures_bp,
         minutes_bp,
+        notices_bp,
         reports_bp,
         search_bp,
         submissions_bp,
@@ -72,7 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from council import cli
     from council.accounts import cli as accounts_cli
+    from council.notices import cli as notices_cli
 
     cli.register(app)
     accounts_cli.register(app)
+    notices_cli.register(app)
     return app

@@ -21,6 +21,30 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+def _mail_settings(instance: Path) -> dict:
+    """Notices (SPEC "Notices"): SMTP when MAIL_SERVER is set, else .eml files."""
+    env = os.environ.get
+    return {
+        "MAIL_SERVER": env("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env("MAIL_PORT", "587")),
+        "MAIL_USE_STARTTLS": env("MAIL_USE_STARTTLS", "1") not in ("0", "false", "False", ""),
+        "MAIL_USERNAME": env("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env("MAIL_PASSWORD", ""),
+        "MAIL_FROM": env("MAIL_FROM", "council@localhost"),
+        "MAIL_FOLDER": env("MAIL_FOLDER", str(instance / "mail")),
+        # Absolute links in mails and calendar invitations (a mail has no request to ask).
+        "BASE_URL": env("COUNCIL_BASE_URL", "http://127.0.0.1:5000"),
+        "NOTICES_DAILY_HOUR": int(env("NOTICES_DAILY_HOUR", "8")),  # Japan time
+        "NOTICES_MINUTES_DUE_DAYS": 14,  # a held meeting without minutes after N days
+        "NOTICES_REMINDER_DAYS": 2,  # before the comment deadline
+        "NOTICES_BATCH": 50,
+        "NOTICES_MAX_ATTEMPTS": 8,
+        "NOTICES_BACKOFF_SECONDS": 60,  # doubled after each failed attempt, up to 6 hours
+        "NOTICES_LEASE_SECONDS": 600,  # a claim older than this is taken over (crashed sender)
+        "NOTICES_POLL_SECONDS": 5,
+    }
+
+
 def load_config(instance: Path = INSTANCE) -> dict:
     """The default configuration, overridden by instance/config.py and the environment."""
     config = {
@@ -49,6 +73,7 @@ def load_config(instance: Path = INSTANCE) -> dict:
         "FEED_WINDOW_DAYS_AHEAD": 730,
         "PAGE_SIZE": 50,
         "PROXY_FIX": os.environ.get("COUNCIL_PROXY_FIX") == "1",
+        **_mail_settings(instance),
     }
     if os.environ.get("DATABASE_URL", "").startswith("postgres://"):
         config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + os.environ[

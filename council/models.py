@@ -14,6 +14,14 @@ from council.activities.models import (
 from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+from council.notices.models import (
+    DailyRun,
+    DeliveryAttempt,
+    Notice,
+    NoticeContent,
+    NoticePreference,
+    OutboxMessage,
+)
 from council.reference.models import ClusterRegion, Prefecture, ResearchField
 from council.search.models import SearchDocument
 from council.submissions.models import Snapshot, Submission
@@ -29,6 +37,8 @@ __all__ = [
     "Block",
     "Category",
     "ClusterRegion",
+    "DailyRun",
+    "DeliveryAttempt",
     "Contact",
     "LoginAttempt",
     "Measure",
@@ -39,6 +49,10 @@ __all__ = [
     "MinutesRevision",
     "Ministry",
     "Prefecture",
+    "Notice",
+    "NoticeContent",
+    "NoticePreference",
+    "OutboxMessage",
     "PublishedTotal",
     "ResearchField",
     "SearchDocument",

@@ -87,3 +87,6 @@ def test_every_post_route_is_in_the_matrix(app):
 
 # Routes anyone may POST to by design (they act on the caller's own session only).
 EXEMPT = {"accounts.login", "accounts.logout"}
+# The caller's own notices and settings; unsubscribe is authorised by its signed token
+# (tests/notices/test_unsubscribe.py covers forgery).
+EXEMPT |= {"notices.read", "notices.settings", "notices.unsubscribe"}

@@ -26,6 +26,7 @@ from council.activities.services import EditConflict, check_version
 from council.audit.hooks import record, set_reason
 from council.directory.models import Agency, Membership
 from council.extensions import db, utc_now
+from council.notices import hooks as notices
 
 
 class MinutesError(Exception):
@@ -176,6 +177,7 @@ def circulate_minutes(
     minutes.circulated_at = utc_now()
     _touch(minutes, actor)
     _flush(minutes, expected_version)
+    notices.minutes_circulated(minutes, actor=actor)
     return minutes
 
 
@@ -247,7 +249,9 @@ def approve_minutes(minutes: Minutes, *, actor, expected_version: int | None) ->
     minutes.approved_by_id = _actor_id(actor)
     _touch(minutes, actor)
     _flush(minutes, expected_version)
-    return _freeze(minutes, actor, reason="")
+    revision = _freeze(minutes, actor, reason="")
+    notices.minutes_confirmed(minutes, revision, actor=actor)
+    return revision
 
 
 def correct_minutes(
@@ -269,7 +273,9 @@ def correct_minutes(
             raise MinutesError("訂正する内容がありません。本文を修正してから保存してください。")
         _touch(minutes, actor)
     _flush(minutes, expected_version)
-    return _freeze(minutes, actor, reason=reason)
+    revision = _freeze(minutes, actor, reason=reason)
+    notices.minutes_confirmed(minutes, revision, actor=actor)
+    return revision
 
 
 def _freeze(minutes: Minutes, actor, *, reason: str) -> MinutesRevision:

@@ -9,6 +9,7 @@ from council import fiscal
 from council.activities.models import STATUSES, Activity, Attendance
 from council.audit.hooks import record, set_reason
 from council.extensions import db, utc_now
+from council.notices import hooks as notices
 from council.submissions.models import Submission
 
 
@@ -79,6 +80,7 @@ def create_activity(
     activity.backers = list(backers)
     db.session.add(activity)
     db.session.flush()
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 
@@ -131,6 +133,7 @@ def update_activity(
     db.session.flush()
     if collections:
         record(db.session, activity, "update", collections)
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 
@@ -250,6 +253,7 @@ def postpone_activity(
         set_reason(db.session, reason)
     activity.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 
@@ -269,6 +273,7 @@ def reschedule_activity(
     _set_date(activity, starts_at, ends_at, is_all_day)
     activity.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 
@@ -286,6 +291,7 @@ def cancel_activity(
     set_reason(db.session, reason)
     activity.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    notices.activity_changed(activity, actor=actor)
     return activity
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from council import fiscal
 from council.audit.hooks import set_reason
 from council.extensions import db, utc_now
+from council.notices import hooks as notices
 from council.reports import queries as reports
 from council.submissions import completeness
 from council.submissions.models import SUBMISSION_KINDS, Snapshot, Submission
@@ -133,6 +134,7 @@ def submit(
     )
     db.session.add(snapshot)
     db.session.flush()
+    notices.submission_submitted(snapshot, actor=actor)
     return snapshot
 
 
@@ -154,4 +156,5 @@ def return_submission(
     submission.returned_by_id = actor_id
     submission.return_reason = reason
     db.session.flush()
+    notices.submission_returned(submission, actor=actor)
     return submission
