@@ -14,6 +14,15 @@ from council.activities.models import (
 from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+from council.portal.models import (
+    Facility,
+    News,
+    PortalDoc,
+    PortalDocFacet,
+    PortalHit,
+    SupportMeasure,
+    Theme,
+)
 from council.reference.models import ClusterRegion, Prefecture, ResearchField
 from council.search.models import SearchDocument
 from council.submissions.models import Snapshot, Submission
@@ -30,6 +39,7 @@ __all__ = [
     "Category",
     "ClusterRegion",
     "Contact",
+    "Facility",
     "LoginAttempt",
     "Measure",
     "MeasureBudget",
@@ -38,6 +48,10 @@ __all__ = [
     "MinutesResponse",
     "MinutesRevision",
     "Ministry",
+    "News",
+    "PortalDoc",
+    "PortalDocFacet",
+    "PortalHit",
     "Prefecture",
     "PublishedTotal",
     "ResearchField",
@@ -45,6 +59,8 @@ __all__ = [
     "SlotFigure",
     "Snapshot",
     "Submission",
+    "SupportMeasure",
+    "Theme",
     "User",
     "UserSession",
 ]
