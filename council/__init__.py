@@ -43,6 +43,9 @@ def create_app(config: dict | None = None) -> Flask:
     from council.directory.views import bp as directory_bp
     from council.home.views import bp as home_bp
     from council.measures.views import bp as measures_bp
+    from council.portal.manage_views import bp as portal_manage_bp
+    from council.portal.stats.views import bp as portal_stats_bp
+    from council.portal.views import bp as portal_bp
     from council.reports.views import bp as reports_bp
     from council.search.views import bp as search_bp
     from council.submissions.views import bp as submissions_bp
@@ -58,6 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
         imports_bp,
         measures_bp,
         minutes_bp,
+        portal_bp,
+        portal_manage_bp,
+        portal_stats_bp,
         reports_bp,
         search_bp,
         submissions_bp,
@@ -68,5 +74,8 @@ def create_app(config: dict | None = None) -> Flask:
     from council.accounts import cli as accounts_cli
 
     cli.register(app)
+    from council.portal.cli import portal_cli
+
+    app.cli.add_command(portal_cli)
     accounts_cli.register(app)
     return app

@@ -18,27 +18,30 @@ KIND_OF_CATEGORY = {
     "exhibition": "event",
     "briefing": "briefing",
     "training": "seminar",
-    "info": "event",
 }
-SYNCED = (
-    "title",
-    "starts_at",
-    "venue",
-    "status",
-    "visibility",
-    "deleted_at",
-    "block_id",
-    "category_id",
-    "description",
-)
+# A new news record is made for the public events of the current and previous fiscal years
+# and later; older activities stay in the activity register (a record that exists keeps
+# following its activity whatever its age).
+NEWS_FY_BACK = 1
 _installed = False
 
 
 def is_news_worthy(activity: Activity) -> bool:
+    """Public, not cancelled, not deleted: its news record is published."""
     return (
         activity.visibility == "public"
         and activity.deleted_at is None
         and activity.status != "cancelled"
+    )
+
+
+def starts_news(activity: Activity, category_code: str) -> bool:
+    """Does this activity get a news record of its own (it has none yet)?"""
+    return (
+        is_news_worthy(activity)
+        and category_code in KIND_OF_CATEGORY
+        and activity.starts_at is not None
+        and fiscal.fiscal_year_of(activity.starts_at) >= fiscal.current_fiscal_year() - NEWS_FY_BACK
     )
 
 
@@ -80,17 +83,19 @@ def _before_flush(session, flush_context, instances) -> None:
         codes = _category_codes(session)
         for activity in activities:
             news = existing.get(activity.id) if activity.id is not None else None
+            if news is None:
+                if starts_news(activity, codes.get(activity.category_id, "")):
+                    session.add(
+                        News(activity=activity, status="published", **_values(activity, codes))
+                    )
+                continue
             if is_news_worthy(activity):
                 values = _values(activity, codes)
-                if news is None:
-                    news = News(activity=activity, status="published", **values)
-                    session.add(news)
-                    continue
                 values["status"] = "published"
                 for key, value in values.items():
                     if getattr(news, key) != value:
                         setattr(news, key, value)
-            elif news is not None and news.status != "withdrawn":
+            elif news.status != "withdrawn":
                 news.status = "withdrawn"
 
 
