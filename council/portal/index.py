@@ -80,6 +80,14 @@ def _agency_pref(agency: Agency | None) -> int | None:
     return agency.prefecture_id if agency is not None else None
 
 
+def _agency(obj, agency_id: int | None) -> Agency | None:
+    """By id: during a flush a new record's many-to-one relationships are not loaded yet."""
+    if agency_id is None:
+        return None
+    session = sa.inspect(obj).session
+    return session.get(Agency, agency_id) if session is not None else None
+
+
 def document(obj, refs: Refs) -> tuple[dict, set] | None:
     """(document row, facet pairs) for a record, or None when it is not public."""
     if obj.status != "published":
@@ -91,7 +99,7 @@ def document(obj, refs: Refs) -> tuple[dict, set] | None:
             pref_ids |= set(refs.block_prefs.get(b, ()))
         if not block_ids:  # open to every region
             block_ids, pref_ids = set(refs.blocks), set(refs.pref_code)
-        agency = obj.offering_agency
+        agency = _agency(obj, obj.offering_agency_id)
         deadline = f"締切 {fiscal.format_date(obj.closes_on)}" if obj.closes_on else ""
         row = {
             "title": obj.name,
@@ -119,7 +127,7 @@ def document(obj, refs: Refs) -> tuple[dict, set] | None:
         )
         return row, facets
     if isinstance(obj, Facility):
-        owner = obj.owner_agency
+        owner = _agency(obj, obj.owner_agency_id)
         pref = obj.prefecture_id
         row = {
             "title": obj.name,
@@ -148,7 +156,7 @@ def document(obj, refs: Refs) -> tuple[dict, set] | None:
         )
         return row, facets
     if isinstance(obj, Theme):
-        lead = obj.lead_agency
+        lead = _agency(obj, obj.lead_agency_id)
         pref = _agency_pref(lead)
         names = [a.name for a in obj.participants]
         row = {

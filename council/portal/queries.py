@@ -377,10 +377,10 @@ def feed_calls(block_code: str | None, field_code: str | None, limit: int = 50) 
 
 
 def news_validator(block_id: int | None, field_id: int | None) -> tuple:
-    """What the news feed's ETag is made of: the newest change and the count."""
-    query = sa.select(sa.func.max(News.updated_at), sa.func.count()).where(
-        News.status == "published"
-    )
+    """What the news feed's ETag is made of: the newest change of any news in scope (a
+    withdrawal too) and the number of published items."""
+    published = sa.func.sum(sa.case((News.status == "published", 1), else_=0))
+    query = sa.select(sa.func.max(News.updated_at), published)
     if block_id is not None:
         query = query.where(News.block_id == block_id)
     if field_id is not None:

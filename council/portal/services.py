@@ -73,8 +73,9 @@ def save_record(kind: str, record, values: dict, *, actor, check: bool = True):
     return record, changed
 
 
-def set_status(record, status: str, *, actor) -> None:
-    if not permissions.can_edit_portal_record(actor, record):
+def set_status(record, status: str, *, actor, check: bool = True) -> None:
+    """Publish, withdraw or return a record to draft (withdrawn records stay, never public)."""
+    if check and not permissions.can_edit_portal_record(actor, record):
         raise PortalForbidden("この情報を編集する権限がありません。")
     if record.status != status:
         record.status = status
