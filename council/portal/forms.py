@@ -3,7 +3,7 @@ a CSV row are checked by the same rules (council/portal/rows.py)."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 
 from council.portal import rows as rowmod
 
@@ -43,10 +43,10 @@ class ImportForm(FlaskForm):
     kind = SelectField(
         "台帳",
         choices=[
-            ("measures", "研究支援策"),
-            ("facilities", "研究支援施設"),
-            ("themes", "採択研究テーマ"),
-            ("news", "ニュース"),
+            SelectChoice("measures", "研究支援策"),
+            SelectChoice("facilities", "研究支援施設"),
+            SelectChoice("themes", "採択研究テーマ"),
+            SelectChoice("news", "ニュース"),
         ],
     )
     file = FileField("ファイル(CSV または XLSX)")

@@ -71,15 +71,12 @@ def read_records(data: bytes, filename: str = ""):
     try:
         return list(_records(text))
     except _BrokenRecord as broken:
-        raise ImportRejected(
-            [
-                Problem(
-                    broken.line,
-                    None,
-                    'CSVの形式が正しくありません。引用符(")が閉じられているか確認してください。',
-                )
-            ]
-        ) from None
+        message = (
+            "セルが長すぎます(1つのセルは10,000文字まで)。"
+            if "field larger" in broken.reason
+            else 'CSVの形式が正しくありません。引用符(")が閉じられているか確認してください。'
+        )
+        raise ImportRejected([Problem(broken.line, None, message)]) from None
 
 
 def _header(kind: str, cells, line: int) -> list[str | None]:
