@@ -52,6 +52,13 @@ def _portal_helpers():
 
 def count_view(response):
     """After a portal page: buffer one page view (no write here, no cookie, no IP kept)."""
+    # g may outlive the request (an app context pushed around several requests): take the
+    # values this request set, always.
+    record_id, query, results = (
+        g.pop("portal_record_id", None),
+        g.pop("portal_query", None),
+        g.pop("portal_results", None),
+    )
     page = PAGE_ENDPOINTS.get(request.endpoint or "")
     if page is None or request.method != "GET" or response.status_code != 200:
         return response
@@ -61,9 +68,9 @@ def count_view(response):
         address=request.remote_addr or "",
         user_agent=request.user_agent.string or "",
         page=page,
-        record_id=g.get("portal_record_id"),
-        query=g.get("portal_query"),
-        results=g.get("portal_results"),
+        record_id=record_id,
+        query=query,
+        results=results,
     )
     return response
 

@@ -18,10 +18,18 @@ def _fill(n: int, start: int) -> None:
 
 
 URLS = (
-    "/", "/portal/", "/portal/search?q=燃料電池&block=kyushu&field=energy",
-    "/portal/search?q=燃料電池&type=measure&open=1", "/api/v1/portal/search?q=燃料電池&block=kyushu",
-    "/portal/measures/1", "/portal/facilities/1", "/portal/themes/1", "/portal/news/1",
-    "/portal/news.atom?block=kyushu", "/portal/calls.atom", "/sitemap.xml",
+    "/",
+    "/portal/",
+    "/portal/search?q=燃料電池&block=kyushu&field=energy",
+    "/portal/search?q=燃料電池&type=measure&open=1",
+    "/api/v1/portal/search?q=燃料電池&block=kyushu",
+    "/portal/measures/1",
+    "/portal/facilities/1",
+    "/portal/themes/1",
+    "/portal/news/1",
+    "/portal/news.atom?block=kyushu",
+    "/portal/calls.atom",
+    "/sitemap.xml",
 )
 
 
