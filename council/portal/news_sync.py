@@ -1,8 +1,10 @@
-"""One news record follows each public activity of a council, through the model layer.
+"""One news record follows each public event of a council, through the model layer.
 
 Whichever code path creates or changes an Activity, the flush keeps its news record in step:
 same title, date and place; withdrawn when the activity is cancelled, deleted or no longer
-public, and published again when it comes back.
+public, and published again when it comes back. A news record is started for a public
+seminar, results meeting, exhibition or briefing of the current or previous fiscal year or
+later (starts_news); older activities stay in the activity register only.
 """
 
 import sqlalchemy as sa
