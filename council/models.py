@@ -20,6 +20,7 @@ from council.portal.models import (
     PortalDoc,
     PortalDocFacet,
     PortalHit,
+    PortalState,
     SupportMeasure,
     Theme,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "PortalDoc",
     "PortalDocFacet",
     "PortalHit",
+    "PortalState",
     "Prefecture",
     "PublishedTotal",
     "ResearchField",

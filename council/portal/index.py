@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from council import fiscal
 from council.directory.models import Agency, Block, Ministry
 from council.extensions import db
+from council.portal import cache
 from council.portal.models import (
     FACILITY_KINDS,
     MEASURE_TARGETS,
@@ -260,6 +261,7 @@ def _after_flush(session, flush_context) -> None:
         if built is not None:
             entries.append((TYPE_OF[type(obj)], obj.id, *built))
     _write(connection, entries)
+    cache.bump(connection)
 
 
 def install(session_class) -> None:
@@ -295,6 +297,7 @@ def rebuild() -> int:
             if built is not None:
                 entries.append((TYPE_OF[model], obj.id, *built))
     _write(connection, entries)
+    cache.bump(connection)
     return len(entries)
 
 

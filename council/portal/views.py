@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from council.portal import feeds, queries
+from council.portal import cache, feeds, queries
 from council.portal.models import FACILITY_KINDS, MEASURE_TARGETS, NEWS_KINDS, TYPES
 from council.portal.stats.buffer import get_buffer
 
@@ -86,13 +86,19 @@ bp.after_request(count_view)
 
 def render_top():
     """The top page; `/` shows it to anonymous visitors."""
-    return render_template(
-        "portal/top.html",
-        calls=queries.open_calls(),
-        news=queries.latest_news(),
-        counts=queries.counts_by_type(),
-        refs=queries.labels(),
+    html, _ = cache.page(
+        lambda: (
+            render_template(
+                "portal/top.html",
+                calls=queries.open_calls(),
+                news=queries.latest_news(),
+                counts=queries.counts_by_type(),
+                refs=queries.labels(),
+            ),
+            {},
+        )
     )
+    return html
 
 
 @bp.route("/portal/")
@@ -107,10 +113,15 @@ def search():
     if params.converted:
         # 「九州」 typed in the box is the block filter: show it as one the visitor can remove.
         return redirect(url_for("portal.search", **params.args()))
-    result = queries.search(params)
+    html, extras = cache.page(lambda: _render_search(params, refs))
     if params.terms:
         g.portal_query = params.q
-        g.portal_results = result.total
+        g.portal_results = extras["total"]
+    return html
+
+
+def _render_search(params, refs) -> tuple[str, dict]:
+    result = queries.search(params)
     facets = {
         name: queries.sorted_facet(name, result.facets.get(name, {}), refs)
         for name in queries.FACETS
@@ -124,7 +135,7 @@ def search():
             ("open", "1", "募集中のみ", url_for("portal.search", **params.args(open=None)))
         )
     pages = (result.total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE
-    return render_template(
+    html = render_template(
         "portal/search.html",
         result=result,
         params=params,
@@ -142,6 +153,7 @@ def search():
             "fy": "年度",
         },
     )
+    return html, {"total": result.total}
 
 
 @bp.route("/api/v1/portal/search")
@@ -169,11 +181,15 @@ def api_search():
 
 
 def _record(loader, record_id: int, template: str, **extra):
-    record = loader(record_id)
-    if record is None:
-        abort(404)
+    def build():
+        record = loader(record_id)
+        if record is None:
+            abort(404)
+        return render_template(template, record=record, refs=queries.labels(), **extra), {}
+
+    html, _ = cache.page(build)
     g.portal_record_id = record_id
-    return render_template(template, record=record, refs=queries.labels(), **extra)
+    return html
 
 
 @bp.route("/portal/measures/<int:record_id>")

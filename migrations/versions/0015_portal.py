@@ -17,6 +17,13 @@ depends_on = None
 
 
 def upgrade():
+    portal_state = op.create_table(
+        "portal_state",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("version", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_portal_state")),
+    )
+    op.bulk_insert(portal_state, [{"id": 1, "version": 0}])
     op.create_table(
         "portal_docs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -373,6 +380,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table("portal_state")
     with op.batch_alter_table("portal_news", schema=None) as batch_op:
         batch_op.drop_index("ix_portal_news_updated_at")
         batch_op.drop_index("ix_portal_news_news_on")

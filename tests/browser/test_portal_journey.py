@@ -12,7 +12,9 @@ from tests.portal import factories as f
 def test_a_visitor_finds_an_open_call_and_subscribes_to_kyushu_news(seeded, page, live_server):
     today = today_jst()
     f.measure("次世代燃料電池 実用化助成金", closes=today + timedelta(days=10))
-    f.measure("燃料電池 可能性試験", opens=today - timedelta(days=60), closes=today - timedelta(days=30))
+    f.measure(
+        "燃料電池 可能性試験", opens=today - timedelta(days=60), closes=today - timedelta(days=30)
+    )
     f.measure("ナノ材料 試作支援", fields="nano")  # the same ministry (経済産業省), another field
     f.measure("燃料電池 関東の助成", organisation="関東経済産業局", blocks="kanto")
     f.news("九州 燃料電池セミナー", block="kyushu")

@@ -10,9 +10,16 @@ from council.portal.models import Facility, News, PortalDoc, SupportMeasure, The
 
 
 def _counts():
-    return {name: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for name, model in (("measures", SupportMeasure), ("facilities", Facility),
-                                ("themes", Theme), ("news", News), ("docs", PortalDoc))}
+    return {
+        name: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for name, model in (
+            ("measures", SupportMeasure),
+            ("facilities", Facility),
+            ("themes", Theme),
+            ("news", News),
+            ("docs", PortalDoc),
+        )
+    }
 
 
 def test_the_demo_holds_the_reports_numbers_and_runs_once(seeded, client):
@@ -21,8 +28,13 @@ def test_the_demo_holds_the_reports_numbers_and_runs_once(seeded, client):
     db.session.commit()
     elapsed = time.perf_counter() - started
     counts = _counts()
-    assert counts == {"measures": 621, "facilities": 579, "themes": 5034, "news": 642,
-                      "docs": 621 + 579 + 5034 + 642}
+    assert counts == {
+        "measures": 621,
+        "facilities": 579,
+        "themes": 5034,
+        "news": 642,
+        "docs": 621 + 579 + 5034 + 642,
+    }
     assert elapsed < 60
     assert load_portal_demo() == {}
     assert _counts() == counts

@@ -45,9 +45,26 @@ def _counts(client, count_queries) -> dict[str, int]:
 
 
 def test_statements_per_page_do_not_grow_with_the_data(seeded, client, count_queries):
+    seeded.config["PORTAL_PAGE_CACHE"] = False  # measure the pages, not the page cache
     _fill(3, 0)
     small = _counts(client, count_queries)
     _fill(27, 3)
     large = _counts(client, count_queries)
     assert large == small
     assert max(small.values()) <= 8, small
+
+
+def test_a_kept_page_costs_one_statement_and_never_outlives_a_change(seeded, client, count_queries):
+    from council.extensions import db
+    from council.portal.services import set_status
+
+    record = f.measure("燃料電池 支援策")
+    url = f"/portal/measures/{record.id}"
+    assert client.get(url).status_code == 200
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    assert counter["n"] == 1  # the data version
+    set_status(record, "withdrawn", actor=None, check=False)
+    db.session.commit()
+    assert client.get(url).status_code == 404
+    assert "燃料電池 支援策" not in client.get("/portal/").get_data(as_text=True)

@@ -8,7 +8,7 @@ from council.portal.models.common import (
     TYPES,
     managing_block_id,
 )
-from council.portal.models.index import PortalDoc, PortalDocFacet
+from council.portal.models.index import PortalDoc, PortalDocFacet, PortalState
 from council.portal.models.news import News
 from council.portal.models.registers import Facility, SupportMeasure, Theme
 from council.portal.models.stats import PortalHit
@@ -24,6 +24,7 @@ __all__ = [
     "PortalDoc",
     "PortalDocFacet",
     "PortalHit",
+    "PortalState",
     "SupportMeasure",
     "Theme",
     "managing_block_id",

@@ -43,3 +43,13 @@ class PortalDocFacet(db.Model):
     )
     facet: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
     value: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+
+class PortalState(db.Model):
+    """One row: a version raised on every change of the index, so that anonymous pages can be
+    kept per version (council/portal/cache.py) and never outlive a change."""
+
+    __tablename__ = "portal_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
