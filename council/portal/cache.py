@@ -28,11 +28,12 @@ def current_version() -> int | None:
 
 def bump(connection) -> None:
     """Called inside a flush that changed the index."""
-    connection.execute(
-        sa.update(PortalState.__table__)
-        .where(PortalState.id == 1)
-        .values(version=PortalState.version + 1)
+    table = PortalState.__table__
+    result = connection.execute(
+        sa.update(table).where(table.c.id == 1).values(version=table.c.version + 1)
     )
+    if result.rowcount == 0:  # the row the migration made was removed (a truncated database)
+        connection.execute(sa.insert(table).values(id=1, version=1))
 
 
 def _store(app: Flask) -> OrderedDict:
