@@ -7,7 +7,7 @@ status == "published" itself: a draft or a withdrawn record is never public.
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -266,9 +266,11 @@ def open_calls(limit: int = 10) -> list:
 
 
 def latest_news(limit: int = 10) -> list:
+    """The newest news up to two months ahead (events planned further out wait their turn)."""
+    horizon = today_jst() + timedelta(days=60)
     return db.session.execute(
         sa.select(PortalDoc.record_id, PortalDoc.title, PortalDoc.summary, PortalDoc.sort_on)
-        .where(PortalDoc.type == "news")
+        .where(PortalDoc.type == "news", PortalDoc.sort_on <= horizon)
         .order_by(sa.nulls_last(PortalDoc.sort_on.desc()), PortalDoc.id.desc())
         .limit(limit)
     ).all()
