@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from council.activities.models import Activity
 from council.directory.models import Agency, Block, Ministry
 from council.extensions import db
 from council.measures.models import Measure
@@ -306,6 +307,8 @@ def clean(kind: str, cells: dict[str, str], lookups: Lookups) -> Cleaned:
         activity = raw.get("activity")
         if activity and not activity.isdigit():
             errors["activity"] = "元の活動IDは数字です。"
+        elif activity and db.session.get(Activity, int(activity)) is None:
+            errors["activity"] = f"活動ID {activity} の活動はありません。"
         values.update(
             news_on=day("date"),
             title=raw.get("title"),
