@@ -305,7 +305,7 @@ def clean(kind: str, cells: dict[str, str], lookups: Lookups) -> Cleaned:
         )
     elif kind == "news":
         activity = raw.get("activity")
-        if activity and not activity.isdigit():
+        if activity and (not activity.isdigit() or len(activity) > 9):
             errors["activity"] = "元の活動IDは数字です。"
         elif activity and db.session.get(Activity, int(activity)) is None:
             errors["activity"] = f"活動ID {activity} の活動はありません。"
