@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from council.portal import cache, feeds, queries
+from council.portal import cache, feed_queries, feeds, queries
 from council.portal.models import FACILITY_KINDS, MEASURE_TARGETS, NEWS_KINDS, TYPES
 from council.portal.stats.buffer import get_buffer
 
@@ -257,11 +257,11 @@ def news_feed():
     refs, block, field = _feed_scope()
     block_id = refs.block_ids.get(block) if block else None
     field_id = refs.field_ids.get(field) if field else None
-    tag = feeds.etag("news", queries.news_validator(block_id, field_id), block, field)
+    tag = feeds.etag("news", feed_queries.news_validator(block_id, field_id), block, field)
     return _conditional(
         tag,
         lambda: feeds.news_feed(
-            queries.feed_news(block_id, field_id),
+            feed_queries.feed_news(block_id, field_id),
             title="地域科学技術ポータル ニュース" + _scope_title(refs, block, field),
             self_url=request.url,
             home_url=url_for("portal.top", _external=True),
@@ -273,11 +273,11 @@ def news_feed():
 @bp.route("/portal/calls.atom")
 def calls_feed():
     refs, block, field = _feed_scope()
-    tag = feeds.etag("calls", queries.calls_validator(), block, field)
+    tag = feeds.etag("calls", feed_queries.calls_validator(), block, field)
     return _conditional(
         tag,
         lambda: feeds.calls_feed(
-            queries.feed_calls(block, field),
+            feed_queries.feed_calls(block, field),
             title="地域科学技術ポータル 募集中の支援策" + _scope_title(refs, block, field),
             self_url=request.url,
             home_url=url_for("portal.top", _external=True),
@@ -288,6 +288,6 @@ def calls_feed():
 
 @bp.route("/sitemap.xml")
 def sitemap():
-    docs = queries.sitemap_docs()
+    docs = feed_queries.sitemap_docs()
     body = render_template("portal/sitemap.xml", docs=docs)
     return Response(body, mimetype="application/xml")

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import feedparser
 
 from council.extensions import db
-from council.portal import queries
+from council.portal import feed_queries
 from tests.portal import factories as f
 
 
@@ -43,11 +43,11 @@ def test_feeds_answer_304_to_a_matching_etag_and_200_after_a_change(seeded, clie
 
 def test_the_calls_feed_validator_changes_with_the_date(seeded, client, monkeypatch):
     today = date(2026, 6, 1)
-    monkeypatch.setattr(queries, "today_jst", lambda: today)
+    monkeypatch.setattr(feed_queries, "today_jst", lambda: today)
     f.measure("燃料電池 公募", opens=today + timedelta(days=1), closes=today + timedelta(days=30))
     first = client.get("/portal/calls.atom")
     assert feedparser.parse(first.data).entries == []
-    monkeypatch.setattr(queries, "today_jst", lambda: today + timedelta(days=1))
+    monkeypatch.setattr(feed_queries, "today_jst", lambda: today + timedelta(days=1))
     second = client.get("/portal/calls.atom", headers={"If-None-Match": first.headers["ETag"]})
     assert second.status_code == 200
     feed = feedparser.parse(second.data)
