@@ -23,7 +23,18 @@ TTL = 60.0
 
 
 def current_version() -> int | None:
-    return db.session.scalar(sa.select(PortalState.version).where(PortalState.id == 1))
+    """The data version, read on a pooled connection outside the session: on SQLite every
+    session transaction begins IMMEDIATE (it takes the write lock), which a page that only
+    checks a number must not do."""
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("SELECT version FROM portal_state WHERE id = 1")
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        raw.close()  # back to the pool, which rolls back whatever the driver began
+    return row[0] if row else None
 
 
 def bump(connection) -> None:

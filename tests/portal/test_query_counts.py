@@ -63,7 +63,8 @@ def test_a_kept_page_costs_one_statement_and_never_outlives_a_change(seeded, cli
     assert client.get(url).status_code == 200
     with count_queries() as counter:
         assert client.get(url).status_code == 200
-    assert counter["n"] == 1  # the data version
+    # Nothing through the ORM: the data version is read on a raw pooled connection.
+    assert counter["n"] == 0
     set_status(record, "withdrawn", actor=None, check=False)
     db.session.commit()
     assert client.get(url).status_code == 404
