@@ -74,6 +74,15 @@ PAGES = [
     Page("search 「会議」, headquarters", "/search?q=会議", "hq", 15),
     Page("feed 304", "/calendar.ics", None, 3, status=304, conditional=True),
     Page("public feed (c4)", "/calendar.ics", None, 60, kind="rps", connections=4),
+    # The public portal (run with --demo: the demo holds the portal's registers).
+    Page("portal top page, anonymous", "/portal/", None, 10),
+    Page("portal record page, anonymous", "/portal/measures/1", None, 10),
+    Page(
+        "portal search 「燃料電池」 with two facets, anonymous",
+        "/portal/search?q=燃料電池&block=kyushu&field=energy",
+        None,
+        20,
+    ),
 ]
 
 # E-mail and password of each role, per data set.

@@ -45,6 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
     from council.home.views import bp as home_bp
     from council.measures.views import bp as measures_bp
     from council.notices.views import bp as notices_bp
+    from council.portal.manage_views import bp as portal_manage_bp
+    from council.portal.stats.views import bp as portal_stats_bp
+    from council.portal.views import bp as portal_bp
     from council.reports.views import bp as reports_bp
     from council.search.views import bp as search_bp
     from council.submissions.views import bp as submissions_bp
@@ -61,6 +64,9 @@ def create_app(config: dict | None = None) -> Flask:
         measures_bp,
         minutes_bp,
         notices_bp,
+        portal_bp,
+        portal_manage_bp,
+        portal_stats_bp,
         reports_bp,
         search_bp,
         submissions_bp,
@@ -77,6 +83,9 @@ def create_app(config: dict | None = None) -> Flask:
     from council.notices import cli as notices_cli
 
     cli.register(app)
+    from council.portal.cli import portal_cli
+
+    app.cli.add_command(portal_cli)
     accounts_cli.register(app)
     notices_cli.register(app)
     return app

@@ -44,7 +44,12 @@ def demo_command():
     _system_session()
     seed_all()
     logins = load_demo()
+    from council.portal.demo import load_portal_demo
+
+    portal = load_portal_demo()
     db.session.commit()
+    if portal:
+        click.echo("portal: " + ", ".join(f"{k} {v:,}" for k, v in portal.items()))
     click.echo("demo data loaded. logins (password for all: shown below):")
     for role, email, password in logins:
         click.echo(f"  {role:<12} {email}  {password}")

@@ -9,6 +9,8 @@ from council import models  # noqa: F401  (registers every table)
 from council.activities import events as activity_events
 from council.audit import hooks as audit_hooks
 from council.extensions import db
+from council.portal import index as portal_index
+from council.portal import news_sync
 from council.search import index as search_index
 
 _installed = False
@@ -67,5 +69,7 @@ def configure(app: Flask) -> None:
     if not _installed:
         audit_hooks.install(Session)
         activity_events.install(Session)
+        news_sync.install(Session)
+        portal_index.install(Session)
         _installed = True
     search_index.configure(app, Session)

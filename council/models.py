@@ -22,6 +22,16 @@ from council.notices.models import (
     NoticePreference,
     OutboxMessage,
 )
+from council.portal.models import (
+    Facility,
+    News,
+    PortalDoc,
+    PortalDocFacet,
+    PortalHit,
+    PortalState,
+    SupportMeasure,
+    Theme,
+)
 from council.reference.models import ClusterRegion, Prefecture, ResearchField
 from council.search.models import SearchDocument
 from council.submissions.models import Snapshot, Submission
@@ -40,6 +50,7 @@ __all__ = [
     "DailyRun",
     "DeliveryAttempt",
     "Contact",
+    "Facility",
     "LoginAttempt",
     "Measure",
     "MeasureBudget",
@@ -48,6 +59,11 @@ __all__ = [
     "MinutesResponse",
     "MinutesRevision",
     "Ministry",
+    "News",
+    "PortalDoc",
+    "PortalDocFacet",
+    "PortalHit",
+    "PortalState",
     "Prefecture",
     "Notice",
     "NoticeContent",
@@ -59,6 +75,8 @@ __all__ = [
     "SlotFigure",
     "Snapshot",
     "Submission",
+    "SupportMeasure",
+    "Theme",
     "User",
     "UserSession",
 ]

@@ -31,6 +31,10 @@ OBJECT_TYPES = {
     "PublishedTotal": "公表総額",
     "SlotFigure": "他府省連携枠",
     "Submission": "本府省への提出",
+    "SupportMeasure": "研究支援策",
+    "Facility": "研究支援施設",
+    "Theme": "採択研究テーマ",
+    "News": "ニュース",
 }
 
 FIELDS = {

@@ -1,6 +1,7 @@
 def test_home_page_shows_the_ten_blocks(seeded, page, live_server):
+    # An anonymous visitor's home page is the portal's top page, which lists the ten blocks.
     page.goto(live_server + "/")
-    cards = page.locator(".block-card__name")
+    cards = page.locator(".portal-blocks a")
     assert cards.count() == 10
     names = cards.all_inner_texts()
     assert names == [

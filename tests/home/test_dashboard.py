@@ -11,9 +11,10 @@ def _section(page: str, heading_id: str) -> str:
     return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
 
 
-def test_anonymous_visitors_get_the_ten_blocks_and_no_dashboard(client, seeded):
+def test_anonymous_visitors_get_the_portal_top_page_and_no_dashboard(client, seeded):
     page = client.get("/").get_data(as_text=True)
-    assert page.count('class="block-card__name"') == 10
+    assert "<h1>地域科学技術ポータル</h1>" in page
+    assert page.split('class="portal-blocks"')[1].split("</ul>")[0].count("<li>") == 10
     assert "dash-upcoming" not in page
 
 

@@ -1,0 +1,174 @@
+"""Editing the portal's registers: headquarters edits every record, a secretariat the records
+of its own block; imports and exports of each register."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from council import permissions
+from council.activities.csv_rows import ImportRejected
+from council.extensions import db
+from council.portal import rows as rowmod
+from council.portal.csv import exporter
+from council.portal.csv.importer import import_register
+from council.portal.forms import ImportForm, record_form
+from council.portal.models import RECORD_STATUSES, TYPES
+from council.portal.services import KIND_OF_TYPE, MODELS, PortalForbidden, save_record, set_status
+
+bp = Blueprint("portal_manage", __name__, url_prefix="/portal/manage")
+PAGE = 50
+
+
+def _kind_or_404(type_: str) -> str:
+    kind = KIND_OF_TYPE.get(type_)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def _require_manager():
+    if not permissions.can_manage_portal(current_user):
+        abort(403)
+
+
+@bp.route("/")
+@login_required
+def index():
+    _require_manager()
+    type_ = request.args.get("type", "facility")
+    kind = _kind_or_404(type_)
+    model = MODELS[kind]
+    query = sa.select(model)
+    if not permissions.is_staff(current_user):
+        query = query.where(model.block_id == current_user.block_id)
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    records = db.session.scalars(
+        query.order_by(model.id.desc()).limit(PAGE).offset((page - 1) * PAGE)
+    ).all()
+    return render_template(
+        "portal/manage/index.html",
+        records=records,
+        type_=type_,
+        total=total,
+        page=page,
+        pages=(total + PAGE - 1) // PAGE,
+        statuses=RECORD_STATUSES,
+    )
+
+
+def _save(kind: str, type_: str, record):
+    form = record_form(
+        kind,
+        formdata=request.form if request.method == "POST" else None,
+        data=exporter.cell_dict(kind, record) if record is not None else None,
+    )
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        cleaned = rowmod.clean(
+            kind, {k: v for k, v in form.data.items() if k != "csrf_token"}, rowmod.Lookups()
+        )
+        for column, message in cleaned.errors.items():
+            if column in form:
+                form[column].errors = [*form[column].errors, message]
+        if not cleaned.errors:
+            try:
+                record, _ = save_record(kind, record, cleaned.values, actor=current_user)
+            except PortalForbidden as refused:
+                db.session.rollback()
+                abort(403, refused.args[0])
+            except sa.exc.IntegrityError:
+                db.session.rollback()
+                form["name" if "name" in form else "title"].errors = [
+                    "同じ機関・名称(キー)の情報がすでに登録されています。"
+                ]
+            else:
+                db.session.commit()
+                flash("保存しました。", "success")
+                return redirect(url_for("portal_manage.edit", type=type_, record_id=record.id))
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "portal/manage/edit.html", form=form, record=record, type_=type_, type_label=TYPES[type_]
+    ), status
+
+
+@bp.route("/<type>/new", methods=["GET", "POST"])
+@login_required
+def new(type: str):
+    kind = _kind_or_404(type)
+    _require_manager()
+    return _save(kind, type, None)
+
+
+@bp.route("/<type>/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(type: str, record_id: int):
+    kind = _kind_or_404(type)
+    record = db.get_or_404(MODELS[kind], record_id)
+    if not permissions.can_edit_portal_record(current_user, record):
+        abort(403)
+    return _save(kind, type, record)
+
+
+@bp.route("/<type>/<int:record_id>/status", methods=["POST"])
+@login_required
+def change_status(type: str, record_id: int):
+    kind = _kind_or_404(type)
+    record = db.get_or_404(MODELS[kind], record_id)
+    if not permissions.can_edit_portal_record(current_user, record):
+        abort(403)
+    status = request.form.get("status", "")
+    if status not in RECORD_STATUSES:
+        abort(400)
+    set_status(record, status, actor=current_user)
+    db.session.commit()
+    flash(f"公開状態を「{RECORD_STATUSES[status]}」にしました。", "success")
+    return redirect(url_for("portal_manage.edit", type=type, record_id=record_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_file():
+    _require_manager()
+    form = ImportForm()
+    problems, summary, status = [], None, 200
+    if form.validate_on_submit():
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            form.file.errors = ["ファイルを選んでください。"]
+            status = 400
+        else:
+            try:
+                summary = import_register(
+                    form.kind.data, upload.read(), actor=current_user, filename=upload.filename
+                )
+            except ImportRejected as rejected:
+                db.session.rollback()
+                problems = rejected.problems
+                status = 403 if rejected.is_forbidden else 400
+            else:
+                db.session.commit()
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "portal/manage/import.html", form=form, problems=problems, summary=summary
+    ), status
+
+
+@bp.route("/export/<kind>.<ext>")
+@login_required
+def export(kind: str, ext: str):
+    _require_manager()
+    if kind not in rowmod.COLUMNS or ext not in ("csv", "xlsx"):
+        abort(404)
+    if ext == "csv":
+        body, mimetype = exporter.export_csv(kind), "text/csv; charset=utf-8"
+    else:
+        body = exporter.export_xlsx(kind)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=portal_{kind}.{ext}"
+    return response
