@@ -11,6 +11,7 @@ from council.activities.models import (
     MinutesResponse,
     MinutesRevision,
 )
+from council.analysis.funding.models import FundingRecord
 from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
@@ -30,6 +31,7 @@ __all__ = [
     "Category",
     "ClusterRegion",
     "Contact",
+    "FundingRecord",
     "LoginAttempt",
     "Measure",
     "MeasureBudget",

@@ -1,0 +1,75 @@
+"""Funding records (資金投入状況): one project or grant of one fiscal year, in million yen."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from council.extensions import UTCDateTime, db, utc_now
+
+# The two kinds of the report's survey (図-5), in the order the page shows them.
+KINDS = {"large": "大型プロジェクト", "grant": "研究開発助成事業"}
+SOURCES = {"manual": "手入力", "import": "取込"}
+MIN_FY = 2000
+MAX_FY = 2100
+# ¥ million with one decimal: 9,999,999,999.9 million is far above any programme.
+AMOUNT = sa.Numeric(14, 1)
+
+
+class FundingRecord(db.Model):
+    """Natural key: fiscal year, kind, ministry, block and title; a re-import of the same
+    row finds it and changes nothing."""
+
+    __tablename__ = "funding_records"
+    __table_args__ = (
+        sa.UniqueConstraint("fiscal_year", "kind", "ministry_id", "block_id", "title"),
+        sa.CheckConstraint("amount_million >= 0", name="amount_not_negative"),
+        sa.CheckConstraint("kind IN ('large', 'grant')", name="kind"),
+        # The survey page groups one year by block and field.
+        sa.Index("ix_funding_records_year", "fiscal_year", "kind", "block_id", "field_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    ministry_id: Mapped[int] = mapped_column(sa.ForeignKey("ministries.id"), index=True)
+    measure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("measures.id"), index=True)
+    block_id: Mapped[int] = mapped_column(sa.ForeignKey("blocks.id"), index=True)
+    prefecture_id: Mapped[int | None] = mapped_column(sa.ForeignKey("prefectures.id"))
+    field_id: Mapped[int] = mapped_column(sa.ForeignKey("research_fields.id"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    amount_million: Mapped[Decimal] = mapped_column(AMOUNT)
+    # An adopted research theme of the portal (research_themes.id). Kept as a plain id until
+    # the portal's table lands on main; a record naming a theme replaces what that theme's
+    # budget would otherwise contribute (see funding/queries.py).
+    theme_id: Mapped[int | None] = mapped_column(index=True)
+    source: Mapped[str] = mapped_column(sa.String(10), default="manual")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+    ministry = relationship("Ministry")
+    measure = relationship("Measure")
+    block = relationship("Block")
+    prefecture = relationship("Prefecture")
+    field = relationship("ResearchField")
+
+    audit_fields = (
+        "fiscal_year",
+        "kind",
+        "ministry_id",
+        "measure_id",
+        "block_id",
+        "prefecture_id",
+        "field_id",
+        "title",
+        "amount_million",
+        "theme_id",
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    def audit_label(self) -> str:
+        return f"資金投入 {self.fiscal_year}年度 {self.title}"[:255]
