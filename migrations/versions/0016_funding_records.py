@@ -1,5 +1,6 @@
 """Funding records (資金投入状況): one project or grant of one fiscal year, by block, research
-field and measure, in million yen with one decimal.
+field and measure, in million yen with one decimal (stored as
+an integer count of ¥100,000).
 
 `theme_id` names an adopted research theme of the portal; it is a plain integer until the
 portal's `research_themes` table is on the same branch (the merge adds the foreign key).
@@ -31,14 +32,14 @@ def upgrade():
         sa.Column("prefecture_id", sa.Integer(), nullable=True),
         sa.Column("field_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("amount_million", sa.Numeric(precision=14, scale=1), nullable=False),
+        sa.Column("amount_tenths", sa.BigInteger(), nullable=False),
         sa.Column("theme_id", sa.Integer(), nullable=True),
         sa.Column("source", sa.String(length=10), nullable=False),
         sa.Column("created_at", council.extensions.UTCDateTime(), nullable=False),
         sa.Column("updated_at", council.extensions.UTCDateTime(), nullable=False),
         sa.CheckConstraint("kind IN ('large', 'grant')", name=op.f("ck_funding_records_kind")),
         sa.CheckConstraint(
-            "amount_million >= 0", name=op.f("ck_funding_records_amount_not_negative")
+            "amount_tenths >= 0", name=op.f("ck_funding_records_amount_not_negative")
         ),
         sa.ForeignKeyConstraint(
             ["block_id"], ["blocks.id"], name=op.f("fk_funding_records_block_id_blocks")

@@ -13,8 +13,6 @@ KINDS = {"large": "大型プロジェクト", "grant": "研究開発助成事業
 SOURCES = {"manual": "手入力", "import": "取込"}
 MIN_FY = 2000
 MAX_FY = 2100
-# ¥ million with one decimal: 9,999,999,999.9 million is far above any programme.
-AMOUNT = sa.Numeric(14, 1)
 
 
 class FundingRecord(db.Model):
@@ -24,7 +22,7 @@ class FundingRecord(db.Model):
     __tablename__ = "funding_records"
     __table_args__ = (
         sa.UniqueConstraint("fiscal_year", "kind", "ministry_id", "block_id", "title"),
-        sa.CheckConstraint("amount_million >= 0", name="amount_not_negative"),
+        sa.CheckConstraint("amount_tenths >= 0", name="amount_not_negative"),
         sa.CheckConstraint("kind IN ('large', 'grant')", name="kind"),
         # The survey page groups one year by block and field.
         sa.Index("ix_funding_records_year", "fiscal_year", "kind", "block_id", "field_id"),
@@ -39,7 +37,9 @@ class FundingRecord(db.Model):
     prefecture_id: Mapped[int | None] = mapped_column(sa.ForeignKey("prefectures.id"))
     field_id: Mapped[int] = mapped_column(sa.ForeignKey("research_fields.id"))
     title: Mapped[str] = mapped_column(sa.String(200))
-    amount_million: Mapped[Decimal] = mapped_column(AMOUNT)
+    # ¥ million with one decimal, stored exactly as an integer count of ¥100,000 (SQLite has
+    # no decimal type, and sums stay exact on both databases).
+    amount_tenths: Mapped[int] = mapped_column(sa.BigInteger)
     # An adopted research theme of the portal (research_themes.id). Kept as a plain id until
     # the portal's table lands on main; a record naming a theme replaces what that theme's
     # budget would otherwise contribute (see funding/queries.py).
@@ -63,9 +63,17 @@ class FundingRecord(db.Model):
         "prefecture_id",
         "field_id",
         "title",
-        "amount_million",
+        "amount_tenths",
         "theme_id",
     )
+
+    @property
+    def amount_million(self) -> Decimal:
+        return Decimal(self.amount_tenths or 0) / 10
+
+    @amount_million.setter
+    def amount_million(self, value: Decimal) -> None:
+        self.amount_tenths = int(Decimal(value) * 10)
 
     @property
     def kind_label(self) -> str:
