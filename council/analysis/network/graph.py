@@ -102,8 +102,8 @@ def compute(graph: nx.Graph) -> Metrics:
         modularity=modularity,
         communities=communities,
         average_path_length=path_length,
-        clustering=nx.average_clustering(graph) if n else 0.0,
-        transitivity=nx.transitivity(graph) if n else 0.0,
+        clustering=float(nx.average_clustering(graph)) if n else 0.0,
+        transitivity=float(nx.transitivity(graph)) if n else 0.0,
         centralization=centralization,
         hubs=[(v, names.get(v, ""), degrees[v]) for v in hubs],
     )
