@@ -22,7 +22,6 @@ class FundingForm(FlaskForm):
     )
     kind = ChoiceField(
         "区分",
-        choices=[("", "選択してください")] + list(KINDS.items()),
         validators=[DataRequired("区分を選んでください。")],
     )
     ministry_id = ChoiceField(
@@ -54,6 +53,7 @@ class FundingForm(FlaskForm):
     theme_id = StringField("研究テーマID", filters=[strip], validators=[Optional(), plain_text])
 
     def set_choices(self, ministries, measures, blocks, prefectures, fields) -> None:
+        self.kind.choices = [("", "選択してください")] + list(KINDS.items())
         self.ministry_id.choices = [("", "選択してください")] + [(m.id, m.name) for m in ministries]
         self.measure_id.choices = [("", "(なし)")] + [
             (m.id, f"{m.ministry.name} {m.name}") for m in measures
