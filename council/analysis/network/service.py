@@ -1,9 +1,11 @@
 """The network of one region and fiscal-year range, computed once per data version.
 
-The cache lives in the process (app.extensions), keyed by region and range and checked
-against the data version (sources.data_version): a second request with unchanged data runs
-no graph computation; an edit of an activity of the region, an organisation or a theme
-changes the version and the next request recomputes.
+The cache lives in the process (app.extensions), keyed by region and range. A request first
+reads the global fingerprint (sources.global_version: a few index probes); when it is the
+one the entry was checked against, the entry is served. Otherwise the region's own data
+version (sources.data_version) decides: unchanged (an edit elsewhere), the entry is kept;
+changed (an edit of an activity of the region, an organisation or a theme), the network is
+computed again.
 """
 
 from collections import OrderedDict
@@ -47,6 +49,7 @@ class NetworkResult:
     metrics_obj: graphs.Metrics
     drawing: Markup
     version: str
+    checked_at: str = ""  # the global fingerprint this entry was last found current under
 
     @property
     def metrics(self) -> dict:
@@ -131,13 +134,20 @@ def result(region: Region, first: int, last: int) -> NetworkResult:
     """The cached network when the data has not changed since it was computed."""
     cache: OrderedDict = current_app.extensions.setdefault(CACHE_KEY, OrderedDict())
     key = (region.code, first, last)
-    version = sources.data_version(region)
+    fingerprint = sources.global_version()
     with _lock:
         hit = cache.get(key)
-        if hit is not None and hit.version == version and hit.region == region:
-            cache.move_to_end(key)
+    if hit is not None and hit.region == region:
+        if hit.checked_at == fingerprint:
             return hit
+        version = sources.data_version(region)
+        if hit.version == version:
+            hit.checked_at = fingerprint
+            return hit
+    else:
+        version = sources.data_version(region)
     computed = _compute(region, first, last, version)
+    computed.checked_at = fingerprint
     with _lock:
         cache[key] = computed
         cache.move_to_end(key)

@@ -115,6 +115,17 @@ def collaborations(region: Region, first: int, last: int):
     return found, agencies
 
 
+def global_version() -> str:
+    """A cheap fingerprint of everything the networks read: index probes only (newest id and
+    newest change of activities and organisations; activities are deleted softly, and list
+    edits touch updated_at). When it is unchanged, no cached network can be stale."""
+    a = db.session.execute(
+        sa.select(sa.func.max(Activity.id), sa.func.max(Activity.updated_at))
+    ).one()
+    g = db.session.execute(sa.select(sa.func.max(Agency.id), sa.func.max(Agency.updated_at))).one()
+    return f"{a[0]}:{a[1]}|{g[0]}:{g[1]}|{themes.get_source().version()}"
+
+
 def data_version(region: Region) -> str:
     """Changes whenever an activity of the region (or, for a cluster region, any activity),
     an organisation or a theme changes: the cache key of the computed network."""
