@@ -74,19 +74,22 @@ def upgrade():
     )
     with op.batch_alter_table("funding_records", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_funding_records_block_id"), ["block_id"])
-        batch_op.create_index(batch_op.f("ix_funding_records_measure_id"), ["measure_id"])
         batch_op.create_index(batch_op.f("ix_funding_records_ministry_id"), ["ministry_id"])
         batch_op.create_index(batch_op.f("ix_funding_records_theme_id"), ["theme_id"])
         batch_op.create_index(
-            "ix_funding_records_year", ["fiscal_year", "kind", "block_id", "field_id"]
+            "ix_funding_records_year",
+            ["fiscal_year", "kind", "block_id", "field_id", "amount_tenths"],
+        )
+        batch_op.create_index(
+            "ix_funding_records_measure", ["fiscal_year", "measure_id", "amount_tenths"]
         )
 
 
 def downgrade():
     with op.batch_alter_table("funding_records", schema=None) as batch_op:
+        batch_op.drop_index("ix_funding_records_measure")
         batch_op.drop_index("ix_funding_records_year")
         batch_op.drop_index(batch_op.f("ix_funding_records_theme_id"))
         batch_op.drop_index(batch_op.f("ix_funding_records_ministry_id"))
-        batch_op.drop_index(batch_op.f("ix_funding_records_measure_id"))
         batch_op.drop_index(batch_op.f("ix_funding_records_block_id"))
     op.drop_table("funding_records")

@@ -153,12 +153,25 @@ def test_the_region_page_shows_hubs_communities_and_a_stable_drawing(two_cliques
     assert again[again.index("<svg") : again.index("</svg>")] == svg
 
 
+def test_a_large_region_links_its_drawing_as_an_image(two_cliques, hq_client, monkeypatch):
+    from council.analysis.network import views
+
+    monkeypatch.setattr(views, "INLINE_NODES", 5)
+    html = hq_client.get("/analysis/network/kanto?from=2007&to=2007").get_data(as_text=True)
+    assert "<svg" not in html.split("network-communities")[0].split("</table>", 2)[-1]
+    assert '<img src="/analysis/network/kanto.svg?from=2007&amp;to=2007"' in html
+    response = hq_client.get("/analysis/network/kanto.svg?from=2007&to=2007")
+    assert response.mimetype == "image/svg+xml"
+    assert response.get_data(as_text=True).count("<circle") == 10
+
+
 def test_access_and_bad_arguments(two_cliques, client, make_user, login_as):
     assert client.get("/api/v1/network/kanto").status_code == 401
     login_as(make_user(role="secretariat", block="kinki"))
     assert client.get("/api/v1/network/kanto").status_code == 403
     assert client.get("/analysis/network/kanto").status_code == 403
     assert client.get("/analysis/network/kanto.graphml").status_code == 403
+    assert client.get("/analysis/network/kanto.svg").status_code == 403
     assert client.get("/api/v1/network/kinki").status_code == 200
     assert client.get("/api/v1/network/kyoto").status_code == 200  # a cluster region of 近畿
     html = client.get("/analysis/network/").get_data(as_text=True)

@@ -8,8 +8,9 @@ changed (an edit of an activity of the region, an organisation or a theme), the 
 computed again.
 """
 
+import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from threading import Lock
 
 import networkx as nx
@@ -29,6 +30,8 @@ FIRST_FY = 2005
 MIN_FY, MAX_FY = 2000, 2100
 CACHE_KEY = "analysis.network_cache"
 CACHE_SIZE = 128
+REGIONS_KEY = "analysis.regions"
+REGIONS_SECONDS = 60
 # How many graph computations this process ran (the cache test reads it).
 stats = {"computed": 0}
 _lock = Lock()
@@ -55,19 +58,35 @@ class NetworkResult:
     def metrics(self) -> dict:
         return self.metrics_obj.as_json()
 
-    def community_rows(self, limit: int = 20) -> list[tuple[int, int, list[str]]]:
-        """(number, size, the first members by degree) of the largest communities."""
-        degrees = dict(self.graph.degree)
-        names = dict(self.graph.nodes(data="name"))
-        rows = []
-        for i, members in enumerate(self.metrics_obj.communities[:limit], start=1):
-            top = sorted(members, key=lambda v: (-degrees[v], names.get(v, "")))[:8]
-            rows.append((i, len(members), [names.get(v, "") for v in top]))
-        return rows
+    communities_shown: list = field(default_factory=list)
+
+    def community_rows(self) -> list[tuple[int, int, list[str]]]:
+        return self.communities_shown
+
+
+def _community_rows(graph, communities, limit: int = 20) -> list[tuple[int, int, list[str]]]:
+    """(number, size, the first members by degree) of the largest communities."""
+    degrees = dict(graph.degree)
+    names = dict(graph.nodes(data="name"))
+    rows = []
+    for i, members in enumerate(communities[:limit], start=1):
+        top = sorted(members, key=lambda v: (-degrees[v], names.get(v, "")))[:8]
+        rows.append((i, len(members), [names.get(v, "") for v in top]))
+    return rows
 
 
 def list_regions() -> list[Region]:
-    """Every block, then every cluster region of the register."""
+    """Every block, then every cluster region of the register (reference data: kept for a
+    minute per app, as the calendar keeps its filter choices)."""
+    cached = current_app.extensions.get(REGIONS_KEY)
+    if cached is not None and time.monotonic() - cached[0] < REGIONS_SECONDS:
+        return cached[1]
+    regions = _load_regions()
+    current_app.extensions[REGIONS_KEY] = (time.monotonic(), regions)
+    return regions
+
+
+def _load_regions() -> list[Region]:
     blocks = db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all()
     names = {b.id: b.name for b in blocks}
     out = [Region(b.code, b.name, "block", b.id, b.name) for b in blocks]
@@ -127,7 +146,16 @@ def _compute(region: Region, first: int, last: int, version: str) -> NetworkResu
     metrics = graphs.compute(graph)
     title = f"{region.name} 連携ネットワーク({first}〜{last}年度)"
     picture = drawing.svg(graph, metrics.communities, [h[0] for h in metrics.hubs], title)
-    return NetworkResult(region, first, last, graph, metrics, picture, version)
+    return NetworkResult(
+        region,
+        first,
+        last,
+        graph,
+        metrics,
+        picture,
+        version,
+        communities_shown=_community_rows(graph, metrics.communities),
+    )
 
 
 def result(region: Region, first: int, last: int) -> NetworkResult:

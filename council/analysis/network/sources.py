@@ -119,11 +119,17 @@ def global_version() -> str:
     """A cheap fingerprint of everything the networks read: index probes only (newest id and
     newest change of activities and organisations; activities are deleted softly, and list
     edits touch updated_at). When it is unchanged, no cached network can be stale."""
-    a = db.session.execute(
-        sa.select(sa.func.max(Activity.id), sa.func.max(Activity.updated_at))
+    # One scalar subquery per aggregate: SQLite answers a lone MAX() from an index (two
+    # in one SELECT would scan the table); one statement, one round trip.
+    probes = db.session.execute(
+        sa.select(
+            *(
+                sa.select(sa.func.max(column)).scalar_subquery()
+                for column in (Activity.id, Activity.updated_at, Agency.id, Agency.updated_at)
+            )
+        )
     ).one()
-    g = db.session.execute(sa.select(sa.func.max(Agency.id), sa.func.max(Agency.updated_at))).one()
-    return f"{a[0]}:{a[1]}|{g[0]}:{g[1]}|{themes.get_source().version()}"
+    return f"{tuple(probes)}|{themes.get_source().version()}"
 
 
 def data_version(region: Region) -> str:

@@ -10,6 +10,10 @@ from council.reports.exports import content_disposition
 
 bp = Blueprint("network", __name__, url_prefix="/analysis/network")
 
+# Up to this many nodes the drawing is inline (a <title> on every node answers the pointer);
+# above, the page shows /<region>.svg as an image.
+INLINE_NODES = 400
+
 
 @bp.before_request
 @login_required
@@ -50,7 +54,20 @@ def index():
 
 @bp.route("/<region>")
 def region(region: str):
-    return render_template("analysis/network_region.html", r=_load(region))
+    r = _load(region)
+    return render_template(
+        "analysis/network_region.html", r=r, inline=r.metrics_obj.nodes <= INLINE_NODES
+    )
+
+
+@bp.route("/<region>.svg")
+def drawing(region: str):
+    """The drawing alone: the page links it as an image above INLINE_NODES nodes, so that a
+    large region's page stays small and the browser keeps the picture."""
+    r = _load(region)
+    if not r.drawing:
+        abort(404)
+    return Response(str(r.drawing), mimetype="image/svg+xml")
 
 
 @bp.route("/<region>.graphml")
