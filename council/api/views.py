@@ -14,6 +14,9 @@ from flask_login import current_user
 
 from council import permissions
 from council.activities.models import STATUSES
+from council.analysis.funding import queries as funding_queries
+from council.analysis.funding.models import MAX_FY, MIN_FY
+from council.analysis.network import service as network_service
 from council.api import queries
 from council.reports import queries as reports
 from council.reports.queries import HQ, ReportError
@@ -166,9 +169,6 @@ def submissions(year: int):
 @bp.get("/funding/<int:year>")
 def funding(year: int):
     """The funding survey of a fiscal year (SPEC "Analysis"); a secretariat sees its block."""
-    from council.analysis.funding import queries as funding_queries
-    from council.analysis.funding.models import MAX_FY, MIN_FY
-
     require_user()
     if not permissions.can_open_analysis(current_user):
         raise ApiError(403, "この分析を見る権限がありません。")
@@ -181,8 +181,6 @@ def funding(year: int):
 @bp.get("/network/<region>")
 def network(region: str):
     """The collaboration network metrics of a block or a cluster region (?from=&to=)."""
-    from council.analysis.network import service as network_service
-
     require_user()
     try:
         found, first, last = network_service.resolve(

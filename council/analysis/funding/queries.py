@@ -109,6 +109,12 @@ class FundingFigures:
         }
 
 
+def latest_year(default: int) -> int:
+    """The newest fiscal year that has funding records (the survey's landing year)."""
+    year = db.session.scalar(sa.select(sa.func.max(FundingRecord.fiscal_year)))
+    return year or default
+
+
 def _share(amount: Decimal, total: Decimal) -> float:
     return float(amount) * 100 / float(total) if total else 0.0
 

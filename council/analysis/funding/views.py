@@ -43,7 +43,7 @@ def _require_edit() -> None:
 
 @bp.route("/")
 def index():
-    year = request.args.get("year", type=int) or fiscal.current_fiscal_year()
+    year = request.args.get("year", type=int) or queries.latest_year(fiscal.current_fiscal_year())
     return redirect(url_for("funding.year", year=year))
 
 
