@@ -11,6 +11,7 @@ from council.accounts.models import ROLES
 from council.activities.models import Category
 from council.activities.models.activity import KINDS, STATUSES, VISIBILITIES
 from council.activities.models.minutes import MINUTES_STATUSES
+from council.analysis.funding.models import KINDS as FUNDING_KINDS
 from council.directory.models import AGENCY_KINDS, Agency, Block, Ministry
 from council.extensions import db
 from council.submissions.models import SUBMISSION_KINDS, SUBMISSION_STATES
@@ -31,6 +32,7 @@ OBJECT_TYPES = {
     "PublishedTotal": "公表総額",
     "SlotFigure": "他府省連携枠",
     "Submission": "本府省への提出",
+    "FundingRecord": "資金投入の記録",
 }
 
 FIELDS = {
@@ -90,6 +92,11 @@ FIELDS = {
     "submitted_at": "提出日時",
     "returned_at": "差戻し日時",
     "return_reason": "差戻しの理由",
+    "measure_id": "施策",
+    "field_id": "研究分野",
+    "prefecture_id": "都道府県",
+    "amount_tenths": "金額(十万円単位)",
+    "theme_id": "研究テーマID",
 }
 # Where one name means something else on a particular object.
 FIELDS_BY_TYPE = {
@@ -97,6 +104,8 @@ FIELDS_BY_TYPE = {
     ("Contact", "name"): "氏名",
     ("Contact", "title"): "役職",
     ("ActionItem", "description"): "内容",
+    ("FundingRecord", "title"): "案件名",
+    ("FundingRecord", "kind"): "区分",
 }
 
 CODES = {
@@ -109,6 +118,7 @@ CODES = {
     ("Submission", "state"): SUBMISSION_STATES,
     ("Submission", "kind"): SUBMISSION_KINDS,
     ("Attendance", "rsvp"): {"yes": "出席", "no": "欠席", "maybe": "未定"},
+    ("FundingRecord", "kind"): FUNDING_KINDS,
 }
 FY_FIELDS = {"first_fy", "last_fy", "fiscal_year"}
 REFERENCES = {

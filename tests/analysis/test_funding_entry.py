@@ -47,6 +47,8 @@ def test_hq_enters_edits_and_deletes_a_record_and_each_change_is_audited(ids, hq
     ).all()
     assert [a for a, _ in actions] == ["create", "update", "delete"]
     assert actions[1][1]["amount_tenths"] == [12345, 10000]
+    page = hq_client.get("/audit/").get_data(as_text=True)
+    assert "資金投入の記録" in page and "ナノ材料の共同研究" in page
 
 
 def test_bad_input_is_answered_next_to_the_field_and_the_text_is_kept(ids, hq_client):
