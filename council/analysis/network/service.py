@@ -115,7 +115,7 @@ def find_region(code: str) -> Region | None:
     return next((r for r in list_regions() if r.code == code), None)
 
 
-def _fy(raw: str | None, default: int, name: str) -> int:
+def parse_fy(raw: str | None, default: int, name: str) -> int:
     if raw is None or raw.strip() == "":
         return default
     raw = raw.strip()
@@ -132,8 +132,8 @@ def resolve(code: str, raw_from: str | None, raw_to: str | None) -> tuple[Region
         raise NetworkError(
             f"地域「{code[:40]}」はありません(ブロックまたはクラスター地域のコード)。", 404
         )
-    first = _fy(raw_from, FIRST_FY, "from")
-    last = _fy(raw_to, fiscal.current_fiscal_year(), "to")
+    first = parse_fy(raw_from, FIRST_FY, "from")
+    last = parse_fy(raw_to, fiscal.current_fiscal_year(), "to")
     if first > last:
         raise NetworkError("from は to 以前の年度にしてください。")
     return region, first, last

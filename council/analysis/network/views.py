@@ -39,8 +39,8 @@ def index():
     """The report's comparison: every block and every cluster region (a secretariat: those
     of its own block)."""
     try:
-        first = service._fy(request.args.get("from"), service.FIRST_FY, "from")
-        last = service._fy(request.args.get("to"), fiscal.current_fiscal_year(), "to")
+        first = service.parse_fy(request.args.get("from"), service.FIRST_FY, "from")
+        last = service.parse_fy(request.args.get("to"), fiscal.current_fiscal_year(), "to")
     except service.NetworkError as error:
         abort(400, str(error))
     if first > last:
