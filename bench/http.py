@@ -83,6 +83,14 @@ PAGES = [
         None,
         20,
     ),
+    # Analysis (bench/analysis.py's fill: 20,000 funding records; a 1,188-node region).
+    Page("funding survey page, headquarters", "/analysis/funding/2007", "hq", 30),
+    Page(
+        "network page (cached), headquarters",
+        "/analysis/network/hamamatsu?from=2007&to=2007",
+        "hq",
+        10,
+    ),
 ]
 
 # E-mail and password of each role, per data set.
@@ -100,6 +108,13 @@ def _load_feeds_fill():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.fill
+
+
+def _load_analysis_fill():
+    spec = importlib.util.spec_from_file_location("bench_analysis", BENCH / "analysis.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.fill_analysis
 
 
 def prepare_bench_data(url: str, n: int) -> int:
@@ -133,6 +148,7 @@ def prepare_bench_data(url: str, n: int) -> int:
             db.session.commit()
             print(f"filled {n:,} activities in {time.perf_counter() - began:.0f} s")
             count = n
+        _load_analysis_fill()()  # skipped when already there
         if url.startswith("postgresql"):
             db.session.execute(sa.text("ANALYZE"))
             db.session.commit()

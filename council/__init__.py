@@ -38,6 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
     from council.activities.import_views import bp as imports_bp
     from council.activities.minutes_views import bp as minutes_bp
     from council.activities.views import bp as activities_bp
+    from council.analysis.funding.views import bp as funding_bp
+    from council.analysis.network.views import bp as network_bp
     from council.api.views import bp as api_bp
     from council.audit.views import bp as audit_bp
     from council.calendars.views import bp as calendars_bp
@@ -59,6 +61,8 @@ def create_app(config: dict | None = None) -> Flask:
         audit_bp,
         calendars_bp,
         directory_bp,
+        funding_bp,
+        network_bp,
         home_bp,
         imports_bp,
         measures_bp,
@@ -80,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from council import cli
     from council.accounts import cli as accounts_cli
+    from council.analysis.funding import cli as funding_cli
     from council.notices import cli as notices_cli
 
     cli.register(app)
@@ -88,4 +93,5 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(portal_cli)
     accounts_cli.register(app)
     notices_cli.register(app)
+    funding_cli.register(app)
     return app

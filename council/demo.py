@@ -22,6 +22,7 @@ from council.activities.models import (
     MinutesRevision,
 )
 from council.activities.services import create_activity
+from council.analysis.funding.demo import load_funding_demo
 from council.demo_plan import Directory, PlannedActivity, build_plan
 from council.directory.models import Agency, Block, Membership
 from council.extensions import db, utc_now
@@ -164,6 +165,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         if item.minutes is not None:
             _add_minutes(activity, item, agencies)
     db.session.flush()
+    load_funding_demo()
     load_national_events()
     notices.suppress(db.session, False)
     logins = ensure_demo_logins()

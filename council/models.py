@@ -11,6 +11,7 @@ from council.activities.models import (
     MinutesResponse,
     MinutesRevision,
 )
+from council.analysis.funding.models import FundingRecord
 from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
@@ -51,6 +52,7 @@ __all__ = [
     "DeliveryAttempt",
     "Contact",
     "Facility",
+    "FundingRecord",
     "LoginAttempt",
     "Measure",
     "MeasureBudget",

@@ -14,6 +14,9 @@ from flask_login import current_user
 
 from council import permissions
 from council.activities.models import NATIONAL, STATUSES
+from council.analysis.funding import queries as funding_queries
+from council.analysis.funding.models import MAX_FY, MIN_FY
+from council.analysis.network import service as network_service
 from council.api import queries
 from council.reports import queries as reports
 from council.reports.queries import HQ, ReportError
@@ -166,6 +169,33 @@ def submissions(year: int):
     except ReportError as error:
         raise ApiError(400, str(error)) from None
     return json_response(body)
+
+
+@bp.get("/funding/<int:year>")
+def funding(year: int):
+    """The funding survey of a fiscal year (SPEC "Analysis"); a secretariat sees its block."""
+    require_user()
+    if not permissions.can_open_analysis(current_user):
+        raise ApiError(403, "この分析を見る権限がありません。")
+    if not MIN_FY <= year <= MAX_FY:
+        raise ApiError(400, f"年度は{MIN_FY}年度から{MAX_FY}年度の範囲で指定してください。")
+    block_ids = permissions.analysis_block_ids(current_user)
+    return json_response(funding_queries.year_figures(year, block_ids).as_json())
+
+
+@bp.get("/network/<region>")
+def network(region: str):
+    """The collaboration network metrics of a block or a cluster region (?from=&to=)."""
+    require_user()
+    try:
+        found, first, last = network_service.resolve(
+            region, request.args.get("from"), request.args.get("to")
+        )
+    except network_service.NetworkError as error:
+        raise ApiError(error.status, str(error)) from None
+    if not permissions.can_view_analysis(current_user, found.block_id):
+        raise ApiError(403, "この地域の分析を見る権限がありません。")
+    return json_response(network_service.result(found, first, last).metrics)
 
 
 @bp.route("/")

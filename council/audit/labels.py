@@ -11,6 +11,7 @@ from council.accounts.models import ROLES
 from council.activities.models import Category
 from council.activities.models.activity import KINDS, STATUSES, VISIBILITIES
 from council.activities.models.minutes import MINUTES_STATUSES
+from council.analysis.funding.models import KINDS as FUNDING_KINDS
 from council.directory.models import AGENCY_KINDS, Agency, Block, Ministry
 from council.extensions import db
 from council.submissions.models import SUBMISSION_KINDS, SUBMISSION_STATES
@@ -35,6 +36,7 @@ OBJECT_TYPES = {
     "Facility": "研究支援施設",
     "Theme": "採択研究テーマ",
     "News": "ニュース",
+    "FundingRecord": "資金投入の記録",
 }
 
 FIELDS = {
@@ -97,6 +99,11 @@ FIELDS = {
     "return_reason": "差戻しの理由",
     "is_confirmed": "確認",
     "comment": "意見",
+    "measure_id": "施策",
+    "field_id": "研究分野",
+    "prefecture_id": "都道府県",
+    "amount_tenths": "金額(十万円単位)",
+    "theme_id": "研究テーマID",
 }
 # Where one name means something else on a particular object.
 FIELDS_BY_TYPE = {
@@ -106,6 +113,8 @@ FIELDS_BY_TYPE = {
     ("ActionItem", "description"): "内容",
     ("MinutesResponse", "is_confirmed"): "内容を確認",
     ("MinutesResponse", "comment"): "意見",
+    ("FundingRecord", "title"): "案件名",
+    ("FundingRecord", "kind"): "区分",
 }
 
 CODES = {
@@ -118,6 +127,7 @@ CODES = {
     ("Submission", "state"): SUBMISSION_STATES,
     ("Submission", "kind"): SUBMISSION_KINDS,
     ("Attendance", "rsvp"): {"yes": "出席", "no": "欠席", "maybe": "未定"},
+    ("FundingRecord", "kind"): FUNDING_KINDS,
 }
 FY_FIELDS = {"first_fy", "last_fy", "fiscal_year"}
 REFERENCES = {

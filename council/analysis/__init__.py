@@ -1,0 +1,2 @@
+"""Analysis for headquarters: funding by block × research field (funding/) and the
+collaboration network of each region (network/)."""

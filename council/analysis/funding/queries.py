@@ -1,0 +1,236 @@
+"""The funding survey of one fiscal year: block × field sums per kind, from the records
+(and from the budgets of adopted themes that no record names). Aggregation is done in SQL:
+a constant number of statements, however many records there are."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from council import fiscal
+from council.analysis import themes
+from council.analysis.funding.models import KINDS, FundingRecord
+from council.directory.models import Block, Ministry
+from council.extensions import db
+from council.measures.models import Measure, MeasureBudget
+from council.reference.models import ResearchField
+
+ZERO = Decimal("0.0")
+
+
+@dataclass(frozen=True)
+class Axis:
+    code: str
+    name: str
+    id: int
+
+
+@dataclass
+class MeasureLine:
+    ministry: str
+    measure_id: int
+    name: str
+    budget: int | None
+    funded: Decimal
+
+    @property
+    def share(self) -> float | None:
+        """The part of the budget line that the funding records account for (%)."""
+        if not self.budget:
+            return None
+        return float(self.funded) * 100 / self.budget
+
+
+@dataclass
+class FundingFigures:
+    fiscal_year: int
+    blocks: list[Axis]
+    fields: list[Axis]
+    # kind -> block code -> field code -> amount (¥M)
+    matrix: dict[str, dict[str, dict[str, Decimal]]]
+    # kind -> block code -> amount of the previous fiscal year
+    previous: dict[str, dict[str, Decimal]]
+    measures: list[MeasureLine] = field(default_factory=list)
+    record_count: int = 0
+
+    @property
+    def label(self) -> str:
+        return fiscal.fiscal_year_label(self.fiscal_year)
+
+    def row_total(self, kind: str, block: str) -> Decimal:
+        return sum(self.matrix[kind][block].values(), ZERO)
+
+    def column_total(self, kind: str, field_code: str) -> Decimal:
+        return sum((self.matrix[kind][b.code][field_code] for b in self.blocks), ZERO)
+
+    def total(self, kind: str) -> Decimal:
+        return sum((self.row_total(kind, b.code) for b in self.blocks), ZERO)
+
+    def previous_total(self, kind: str) -> Decimal:
+        return sum(self.previous[kind].values(), ZERO)
+
+    def ranking(self, kind: str) -> list[tuple[int, Axis, Decimal, float]]:
+        """(rank, block, amount, share %) by amount, ties sharing a rank."""
+        total = self.total(kind)
+        ordered = sorted(self.blocks, key=lambda b: (-self.row_total(kind, b.code), b.id))
+        out, rank, last = [], 0, None
+        for i, b in enumerate(ordered, start=1):
+            amount = self.row_total(kind, b.code)
+            if amount != last:
+                rank, last = i, amount
+            out.append((rank, b, amount, _share(amount, total)))
+        return out
+
+    def field_shares(self, kind: str) -> list[tuple[Axis, Decimal, float]]:
+        total = self.total(kind)
+        return [
+            (f, self.column_total(kind, f.code), _share(self.column_total(kind, f.code), total))
+            for f in self.fields
+        ]
+
+    def change(self, kind: str, block: str) -> tuple[Decimal, Decimal, float | None]:
+        """(previous FY, difference, change %) for one block."""
+        before = self.previous[kind][block]
+        diff = self.row_total(kind, block) - before
+        return before, diff, (float(diff) * 100 / float(before) if before else None)
+
+    def as_json(self) -> dict:
+        return {
+            "fiscal_year": self.fiscal_year,
+            "unit": "million_yen",
+            **{
+                kind: {
+                    b.code: {f.code: float(self.matrix[kind][b.code][f.code]) for f in self.fields}
+                    for b in self.blocks
+                }
+                for kind in KINDS
+            },
+        }
+
+
+def latest_year(default: int) -> int:
+    """The newest fiscal year that has funding records (the survey's landing year)."""
+    year = db.session.scalar(sa.select(sa.func.max(FundingRecord.fiscal_year)))
+    return year or default
+
+
+def _share(amount: Decimal, total: Decimal) -> float:
+    return float(amount) * 100 / float(total) if total else 0.0
+
+
+def axes(block_ids: list[int] | None = None) -> tuple[list[Axis], list[Axis]]:
+    query = sa.select(Block).order_by(Block.sort_order)
+    if block_ids is not None:
+        query = query.where(Block.id.in_(block_ids))
+    blocks = [Axis(b.code, b.name, b.id) for b in db.session.scalars(query)]
+    fields = [
+        Axis(f.code, f.name, f.id)
+        for f in db.session.scalars(sa.select(ResearchField).order_by(ResearchField.sort_order))
+    ]
+    return blocks, fields
+
+
+def _theme_rows(years: list[int]):
+    """Budgets of adopted themes that no funding record names (a record replaces them)."""
+    rows = list(themes.get_source().funding(years))
+    if not rows:
+        return []
+    named = set(
+        db.session.scalars(
+            sa.select(FundingRecord.theme_id).where(FundingRecord.theme_id.is_not(None)).distinct()
+        )
+    )
+    return [r for r in rows if r.theme_id not in named]
+
+
+def year_figures(year: int, block_ids: list[int] | None = None) -> FundingFigures:
+    """The survey of `year`, limited to `block_ids` (a secretariat's own block) when given."""
+    blocks, fields = axes(block_ids)
+    code_of_block = {b.id: b.code for b in blocks}
+    code_of_field = {f.id: f.code for f in fields}
+    matrix = {k: {b.code: {f.code: ZERO for f in fields} for b in blocks} for k in KINDS}
+    previous = {k: {b.code: ZERO for b in blocks} for k in KINDS}
+    query = (
+        sa.select(
+            FundingRecord.fiscal_year,
+            FundingRecord.kind,
+            FundingRecord.block_id,
+            FundingRecord.field_id,
+            sa.func.sum(FundingRecord.amount_tenths),
+            sa.func.count(),
+        )
+        .where(FundingRecord.fiscal_year.in_([year, year - 1]))
+        .group_by(
+            FundingRecord.fiscal_year,
+            FundingRecord.kind,
+            FundingRecord.block_id,
+            FundingRecord.field_id,
+        )
+    )
+    if block_ids is not None:
+        query = query.where(FundingRecord.block_id.in_(block_ids))
+    rows_count = 0
+    result = db.session.execute(query).all()
+    for fy, kind, block_id, field_id, amount, n in result:
+        _add(
+            matrix,
+            previous,
+            year,
+            fy,
+            kind,
+            code_of_block.get(block_id),
+            code_of_field.get(field_id),
+            Decimal(int(amount)) / 10,
+        )
+        if fy == year:
+            rows_count += n
+    for t in _theme_rows([year, year - 1]):
+        _add(
+            matrix,
+            previous,
+            year,
+            t.fiscal_year,
+            t.kind,
+            code_of_block.get(t.block_id),
+            code_of_field.get(t.field_id),
+            Decimal(t.amount_million),
+        )
+    figures = FundingFigures(year, blocks, fields, matrix, previous, record_count=rows_count)
+    if block_ids is None:
+        figures.measures = measure_lines(year)
+    return figures
+
+
+def _add(matrix, previous, year, fy, kind, block, field_code, amount) -> None:
+    if block is None or field_code is None or kind not in KINDS:
+        return
+    if fy == year:
+        matrix[kind][block][field_code] += amount
+    else:
+        previous[kind][block] += amount
+
+
+def measure_lines(year: int) -> list[MeasureLine]:
+    """Per measure: its budget line of `year` beside the sum of its funding records."""
+    funded = defaultdict(lambda: ZERO)
+    for measure_id, amount in db.session.execute(
+        sa.select(FundingRecord.measure_id, sa.func.sum(FundingRecord.amount_tenths))
+        .where(FundingRecord.fiscal_year == year, FundingRecord.measure_id.is_not(None))
+        .group_by(FundingRecord.measure_id)
+    ):
+        funded[measure_id] = Decimal(int(amount)) / 10
+    rows = db.session.execute(
+        sa.select(Measure.id, Measure.name, Ministry.name, MeasureBudget.amount_million)
+        .join(Ministry, Ministry.id == Measure.ministry_id)
+        .outerjoin(
+            MeasureBudget,
+            sa.and_(MeasureBudget.measure_id == Measure.id, MeasureBudget.fiscal_year == year),
+        )
+        .order_by(Ministry.sort_order, Measure.sort_order, Measure.id)
+    ).all()
+    return [
+        MeasureLine(ministry, measure_id, name, budget, funded[measure_id])
+        for measure_id, name, ministry, budget in rows
+        if budget is not None or measure_id in funded
+    ]

@@ -1,0 +1,218 @@
+"""The funding survey (資金投入状況) pages: the year page with its CSV/XLSX siblings, the
+records list, hand entry and the import. Headquarters reads and writes every block; a
+secretariat reads its own block."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from council import fiscal, permissions
+from council.activities.csv_rows import ImportRejected
+from council.analysis.funding import charts, exports, queries, services
+from council.analysis.funding.forms import FundingForm, FundingImportForm
+from council.analysis.funding.importer import COLUMNS, read_funding
+from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY, FundingRecord
+from council.directory.models import Block, Ministry
+from council.extensions import db, utc_now
+from council.measures.models import Measure
+from council.reference.models import Prefecture, ResearchField
+from council.reports.exports import content_disposition
+
+bp = Blueprint("funding", __name__, url_prefix="/analysis/funding")
+
+RECORDS_PAGE = 200
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    if not permissions.can_open_analysis(current_user):
+        abort(403)
+
+
+def _year(year: int) -> int:
+    if not MIN_FY <= year <= MAX_FY:
+        abort(404)
+    return year
+
+
+def _require_edit() -> None:
+    if not permissions.can_edit_funding(current_user):
+        abort(403)
+
+
+@bp.route("/")
+def index():
+    year = request.args.get("year", type=int) or queries.latest_year(fiscal.current_fiscal_year())
+    return redirect(url_for("funding.year", year=year))
+
+
+@bp.route("/<int:year>")
+def year(year: int):
+    _year(year)
+    figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
+    return render_template(
+        "analysis/funding.html",
+        f=figures,
+        kinds=KINDS,
+        charts={
+            kind: (charts.by_block(figures, kind), charts.by_field(figures, kind)) for kind in KINDS
+        },
+        years=range(fiscal.current_fiscal_year() + 1, 2004, -1),
+        can_edit=permissions.can_edit_funding(current_user),
+    )
+
+
+@bp.route("/<int:year>.csv")
+def csv_export(year: int):
+    _year(year)
+    figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
+    return Response(
+        exports.to_csv_bytes(figures),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": content_disposition(
+                f"funding_fy{year}.csv", f"{figures.label}_資金投入状況.csv"
+            )
+        },
+    )
+
+
+@bp.route("/<int:year>.xlsx")
+def xlsx_export(year: int):
+    _year(year)
+    figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
+    return Response(
+        exports.to_xlsx(figures, now=utc_now()),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": content_disposition(
+                f"funding_fy{year}.xlsx", f"{figures.label}_資金投入状況.xlsx"
+            )
+        },
+    )
+
+
+@bp.route("/<int:year>/records")
+def records(year: int):
+    _year(year)
+    block_ids = permissions.analysis_block_ids(current_user)
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = sa.select(FundingRecord).where(FundingRecord.fiscal_year == year)
+    if block_ids is not None:
+        query = query.where(FundingRecord.block_id.in_(block_ids))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.order_by(FundingRecord.kind, FundingRecord.block_id, FundingRecord.id)
+        .limit(RECORDS_PAGE)
+        .offset((page - 1) * RECORDS_PAGE)
+        .options(
+            sa.orm.joinedload(FundingRecord.block),
+            sa.orm.joinedload(FundingRecord.field),
+            sa.orm.joinedload(FundingRecord.ministry),
+            sa.orm.joinedload(FundingRecord.measure),
+        )
+    ).all()
+    return render_template(
+        "analysis/funding_records.html",
+        year=year,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // RECORDS_PAGE)),
+        can_edit=permissions.can_edit_funding(current_user),
+    )
+
+
+def _form(form: FundingForm) -> FundingForm:
+    form.set_choices(
+        db.session.scalars(sa.select(Ministry).order_by(Ministry.sort_order)).all(),
+        db.session.scalars(
+            sa.select(Measure)
+            .order_by(Measure.sort_order)
+            .options(sa.orm.joinedload(Measure.ministry))
+        ).all(),
+        db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all(),
+        db.session.scalars(sa.select(Prefecture).order_by(Prefecture.id)).all(),
+        db.session.scalars(sa.select(ResearchField).order_by(ResearchField.sort_order)).all(),
+    )
+    return form
+
+
+def _save(form: FundingForm, record: FundingRecord | None):
+    if form.validate_on_submit():
+        try:
+            saved = services.save_record(form.values(), record=record)
+        except services.FundingError as error:
+            getattr(form, error.field or "title").errors.append(str(error))
+        else:
+            db.session.commit()
+            flash("資金投入の記録を保存しました。", "success")
+            return redirect(url_for("funding.records", year=saved.fiscal_year))
+    status = 422 if request.method == "POST" else 200
+    return render_template("analysis/funding_form.html", form=form, record=record), status
+
+
+@bp.route("/records/new", methods=["GET", "POST"])
+def new_record():
+    _require_edit()
+    form = _form(FundingForm())
+    if request.method == "GET":
+        form.fiscal_year.data = request.args.get("year", "")
+    return _save(form, None)
+
+
+@bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_record(record_id: int):
+    record = db.get_or_404(FundingRecord, record_id)
+    _require_edit()
+    form = _form(FundingForm())
+    if request.method == "GET":
+        form.fill(record)
+    return _save(form, record)
+
+
+@bp.post("/records/<int:record_id>/delete")
+def delete_record(record_id: int):
+    record = db.get_or_404(FundingRecord, record_id)
+    _require_edit()
+    year = record.fiscal_year
+    services.delete_record(record)
+    db.session.commit()
+    flash("資金投入の記録を削除しました。", "success")
+    return redirect(url_for("funding.records", year=year))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def upload():
+    _require_edit()
+    form = FundingImportForm()
+    context = {"columns": COLUMNS}
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("analysis/funding_import.html", form=form, **context), status
+    upload = form.file.data
+    filename = (upload.filename or "").replace("\r", "").replace("\n", "")[:200]
+    try:
+        summary = services.import_rows(read_funding(upload.read()))
+    except ImportRejected as rejected:
+        db.session.rollback()
+        return render_template(
+            "analysis/funding_import.html",
+            form=form,
+            problems=rejected.problems,
+            filename=filename,
+            **context,
+        ), 422
+    if form.dry_run.data:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return render_template(
+        "analysis/funding_import.html",
+        form=form,
+        summary=summary,
+        filename=filename,
+        dry_run=form.dry_run.data,
+        **context,
+    )

@@ -1,0 +1,100 @@
+"""The collaboration network pages: the regions side by side, one region's page with its
+hubs, communities and drawing, and its GraphML and CSV exports."""
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user, login_required
+
+from council import fiscal, permissions
+from council.analysis.network import exports, service
+from council.reports.exports import content_disposition
+
+bp = Blueprint("network", __name__, url_prefix="/analysis/network")
+
+# Up to this many nodes the drawing is inline (a <title> on every node answers the pointer);
+# above, the page shows /<region>.svg as an image.
+INLINE_NODES = 400
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    if not permissions.can_open_analysis(current_user):
+        abort(403)
+
+
+def _load(code: str):
+    try:
+        region, first, last = service.resolve(
+            code, request.args.get("from"), request.args.get("to")
+        )
+    except service.NetworkError as error:
+        abort(error.status, str(error))
+    if not permissions.can_view_analysis(current_user, region.block_id):
+        abort(403)
+    return service.result(region, first, last)
+
+
+@bp.route("/")
+def index():
+    """The report's comparison: every block and every cluster region (a secretariat: those
+    of its own block)."""
+    try:
+        first = service.parse_fy(request.args.get("from"), service.FIRST_FY, "from")
+        last = service.parse_fy(request.args.get("to"), fiscal.current_fiscal_year(), "to")
+    except service.NetworkError as error:
+        abort(400, str(error))
+    if first > last:
+        abort(400)
+    regions = [
+        r for r in service.list_regions() if permissions.can_view_analysis(current_user, r.block_id)
+    ]
+    results = [service.result(r, first, last) for r in regions]
+    return render_template("analysis/network_index.html", results=results, first=first, last=last)
+
+
+@bp.route("/<region>")
+def region(region: str):
+    r = _load(region)
+    return render_template(
+        "analysis/network_region.html", r=r, inline=r.metrics_obj.nodes <= INLINE_NODES
+    )
+
+
+@bp.route("/<region>.svg")
+def drawing(region: str):
+    """The drawing alone: the page links it as an image above INLINE_NODES nodes, so that a
+    large region's page stays small and the browser keeps the picture."""
+    r = _load(region)
+    if not r.drawing:
+        abort(404)
+    return Response(str(r.drawing), mimetype="image/svg+xml")
+
+
+@bp.route("/<region>.graphml")
+def graphml(region: str):
+    r = _load(region)
+    return Response(
+        exports.graphml(r.graph, r.metrics_obj.communities),
+        mimetype="application/graphml+xml",
+        headers={
+            "Content-Disposition": content_disposition(
+                f"network_{r.region.code}_{r.first}-{r.last}.graphml",
+                f"{r.region.name}_連携ネットワーク_{r.first}-{r.last}.graphml",
+            )
+        },
+    )
+
+
+@bp.route("/<region>.csv")
+def edge_csv(region: str):
+    r = _load(region)
+    return Response(
+        exports.edge_list(r.graph),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": content_disposition(
+                f"network_{r.region.code}_{r.first}-{r.last}.csv",
+                f"{r.region.name}_連携ネットワーク_{r.first}-{r.last}.csv",
+            )
+        },
+    )

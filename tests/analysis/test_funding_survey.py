@@ -1,0 +1,191 @@
+"""The funding survey page, its CSV/XLSX/JSON siblings and its charts, on the demo records."""
+
+import csv
+import io
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from council.analysis.funding.demo import load_funding_demo
+from council.analysis.funding.models import FundingRecord
+from council.analysis.themes import ThemeFunding
+from council.extensions import db
+from tests.analysis.conftest import table_cells
+
+YEAR = 2006
+
+
+@pytest.fixture
+def demo(seeded):
+    load_funding_demo()
+    db.session.commit()
+
+
+def _raw_matrix(year):
+    """The matrix recomputed in Python from the raw rows."""
+    from council.directory.models import Block
+    from council.reference.models import ResearchField
+
+    blocks = {b.id: b.code for b in db.session.scalars(sa.select(Block))}
+    fields = {f.id: f.code for f in db.session.scalars(sa.select(ResearchField))}
+    out = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    for r in db.session.scalars(sa.select(FundingRecord).where(FundingRecord.fiscal_year == year)):
+        out[r.kind][blocks[r.block_id]][fields[r.field_id]] += r.amount_million
+    return out
+
+
+def test_api_matrix_equals_the_raw_rows_recomputed(demo, hq_client):
+    body = hq_client.get(f"/api/v1/funding/{YEAR}").get_json()
+    assert body["fiscal_year"] == YEAR and body["unit"] == "million_yen"
+    raw = _raw_matrix(YEAR)
+    assert len(body["large"]) == 10 and len(body["grant"]) == 10
+    for kind in ("large", "grant"):
+        for block, by_field in body[kind].items():
+            assert len(by_field) == 9
+            for field, amount in by_field.items():
+                assert Decimal(str(amount)) == raw[kind][block][field], (kind, block, field)
+    # Shaped like the report: large projects about ¥2,000M in 近畿, 関東, 九州; grants led by 関東.
+    for block in ("kinki", "kanto", "kyushu"):
+        assert 1800 <= sum(body["large"][block].values()) <= 2200
+    grants = {b: sum(v.values()) for b, v in body["grant"].items()}
+    assert sorted(grants, key=grants.get, reverse=True)[:2] == ["kanto", "kinki"]
+
+
+def _page_matrix(html, kind):
+    rows = table_cells(html, f"matrix-{kind}")
+    header, body = rows[0], rows[1:]
+    return header, body
+
+
+def test_page_csv_and_xlsx_hold_the_same_numbers(demo, hq_client):
+    html = hq_client.get(f"/analysis/funding/{YEAR}").get_data(as_text=True)
+    raw = _raw_matrix(YEAR)
+    csv_response = hq_client.get(f"/analysis/funding/{YEAR}.csv")
+    assert csv_response.data.startswith(b"\xef\xbb\xbf")
+    csv_rows = list(csv.reader(io.StringIO(csv_response.data.decode("utf-8-sig"))))
+    wb = load_workbook(io.BytesIO(hq_client.get(f"/analysis/funding/{YEAR}.xlsx").data))
+    for kind, label in (("large", "大型プロジェクト"), ("grant", "研究開発助成事業")):
+        header, body = _page_matrix(html, kind)
+        assert len(body) == 11  # ten blocks and the totals
+        page_numbers = [[Decimal(c.replace(",", "")) for c in row[1:]] for row in body]
+        # the page against the raw rows: 関東 × ライフサイエンス and the grand total
+        kanto = next(row for row in body if row[0] == "関東")
+        assert Decimal(kanto[1].replace(",", "")) == raw[kind]["kanto"]["life"]
+        total = sum((v for b in raw[kind].values() for v in b.values()), Decimal(0))
+        assert page_numbers[-1][-1] == total
+        # CSV: the section after the kind's label line
+        start = csv_rows.index([label]) + 1
+        section = csv_rows[start : start + 12]
+        assert section[0] == header
+        assert [[Decimal(c) for c in row[1:]] for row in section[1:]] == page_numbers
+        assert [row[0] for row in section[1:]] == [row[0] for row in body]
+        # XLSX: one sheet per kind, the table from row 3
+        ws = wb[label]
+        values = [list(r) for r in ws.iter_rows(min_row=3, values_only=True)]
+        assert [str(v) for v in values[0]] == header
+        assert [[Decimal(str(v)) for v in row[1:]] for row in values[1:12]] == page_numbers
+
+
+def test_chart_values_read_back_equal_the_matrix(demo, hq_client):
+    html = hq_client.get(f"/analysis/funding/{YEAR}").get_data(as_text=True)
+    raw = _raw_matrix(YEAR)
+    bar = re.compile(
+        r'<rect class="chart-bar" x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"[^>]*'
+        r'data-column="([^"]+)" data-series="([^"]+)" data-value="([^"]+)"'
+    )
+    for kind in ("large", "grant"):
+        start = html.index(f'id="chart-{kind}-block"')
+        svg = html[start : html.index("</svg>", start)]
+        drawn = {(b, f): (Decimal(v), float(h)) for h, b, f, v in bar.findall(svg)}
+        expected = {
+            (b, f): v for b, by_field in raw[kind].items() for f, v in by_field.items() if v
+        }
+        assert {k: v for k, (v, _) in drawn.items()} == expected
+        # Heights are drawn to one scale (to the drawing's 0.01 precision).
+        value, height = max(drawn.values())
+        scale = height / float(value)
+        assert all(abs(h - float(v) * scale) <= 0.02 for v, h in drawn.values())
+        start = html.index(f'id="chart-{kind}-field"')
+        svg = html[start : html.index("</svg>", start)]
+        by_field = {f: Decimal(v) for _, f, _, v in bar.findall(svg)}
+        column_totals = defaultdict(Decimal)
+        for by_f in raw[kind].values():
+            for f, v in by_f.items():
+                column_totals[f] += v
+        assert by_field == {f: v for f, v in column_totals.items() if v}
+
+
+def test_ranking_share_change_and_measure_lines(seeded, hq_client, make_funding):
+    make_funding(year=2006, block="kanto", amount="100.0")
+    make_funding(year=2007, block="kanto", amount="150.0", field="ict")
+    make_funding(
+        year=2007, block="kinki", amount="50.0", measure="地域新生コンソーシアム研究開発事業"
+    )
+    html = hq_client.get("/analysis/funding/2007").get_data(as_text=True)
+    ranking = table_cells(html, "ranking-grant")
+    assert ranking[1][:4] == ["1", "関東", "150.0", "75.0%"]
+    assert ranking[1][4:] == ["100.0", "+50.0", "+50.0%"]
+    assert ranking[2][:4] == ["2", "近畿", "50.0", "25.0%"]
+    assert ranking[3][0] == "3"  # every other block shares rank 3 with zero
+    fields = {row[0]: row[1:] for row in table_cells(html, "fields-grant")[1:]}
+    assert fields["情報通信"] == ["150.0", "75.0%"]
+    measures = {row[1]: row[2:] for row in table_cells(html, "measures")[1:]}
+    assert measures["地域新生コンソーシアム研究開発事業"] == ["9,918", "50.0", "0.5%"]
+
+
+def test_a_record_naming_a_theme_replaces_the_themes_own_budget(
+    seeded, hq_client, make_funding, fake_themes, ids
+):
+    fake_themes.funding_rows.append(
+        ThemeFunding(
+            7, 2007, "grant", ids["ministry"]["経済産業省"], None, ids["block"]["tohoku"],
+            ids["field"]["env"], Decimal("80.0"),
+        )
+    )  # fmt: skip
+    body = hq_client.get("/api/v1/funding/2007").get_json()
+    assert body["grant"]["tohoku"]["env"] == 80.0
+    make_funding(year=2007, block="tohoku", field="env", amount="60.5", theme_id=7)
+    body = hq_client.get("/api/v1/funding/2007").get_json()
+    assert body["grant"]["tohoku"]["env"] == 60.5
+
+
+def test_a_secretariat_reads_its_own_block_only(seeded, client, make_user, login_as, make_funding):
+    make_funding(block="kanto", amount="10.0")
+    make_funding(block="kinki", amount="20.0")
+    login_as(make_user(role="secretariat", block="kinki"))
+    body = client.get("/api/v1/funding/2007").get_json()
+    assert list(body["grant"]) == ["kinki"] and body["grant"]["kinki"]["life"] == 20.0
+    html = client.get("/analysis/funding/2007").get_data(as_text=True)
+    assert "関東" not in "".join(row[0] for row in table_cells(html, "matrix-grant"))
+    csv_text = client.get("/analysis/funding/2007.csv").data.decode("utf-8-sig")
+    assert "関東" not in csv_text and "近畿" in csv_text
+    assert client.get("/analysis/funding/records/new").status_code == 403
+    assert client.post("/analysis/funding/import").status_code == 403
+
+
+def test_members_and_anonymous_callers_are_refused(seeded, client, make_user, login_as):
+    assert client.get("/api/v1/funding/2007").status_code == 401
+    assert client.get("/analysis/funding/2007").status_code == 302
+    login_as(make_user(role="member"))
+    assert client.get("/api/v1/funding/2007").status_code == 403
+    assert client.get("/analysis/funding/2007").status_code == 403
+    assert client.get("/analysis/funding/2007.xlsx").status_code == 403
+
+
+def test_the_page_runs_a_constant_number_of_statements(
+    seeded, hq_client, make_funding, count_queries
+):
+    make_funding()
+    hq_client.get("/analysis/funding/2007")
+    db.session.commit()  # as after make_funding: the user row is loaded again
+    with count_queries() as few:
+        hq_client.get("/analysis/funding/2007")
+    for i in range(30):
+        make_funding(block=("kanto", "kinki", "kyushu")[i % 3], field="nano", amount=f"{i}.5")
+    with count_queries() as many:
+        hq_client.get("/analysis/funding/2007")
+    assert many["n"] == few["n"]
