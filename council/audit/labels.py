@@ -14,6 +14,7 @@ from council.activities.models.minutes import MINUTES_STATUSES
 from council.analysis.funding.models import KINDS as FUNDING_KINDS
 from council.directory.models import AGENCY_KINDS, Agency, Block, Ministry
 from council.extensions import db
+from council.reference.models import Prefecture
 from council.submissions.models import SUBMISSION_KINDS, SUBMISSION_STATES
 
 OBJECT_TYPES = {
@@ -37,6 +38,7 @@ OBJECT_TYPES = {
     "Theme": "採択研究テーマ",
     "News": "ニュース",
     "FundingRecord": "資金投入の記録",
+    "NoticePreference": "通知の設定",
 }
 
 FIELDS = {
@@ -104,6 +106,32 @@ FIELDS = {
     "prefecture_id": "都道府県",
     "amount_tenths": "金額(十万円単位)",
     "theme_id": "研究テーマID",
+    "successor_id": "後継施策",
+    "parent_id": "上位施策",
+    "flags": "注記",
+    "mode": "受け取り方",
+    "activity_id": "元の活動",
+    "news_on": "日付",
+    "place": "場所",
+    "url": "ウェブサイトのURL",
+    "body": "本文",
+    "is_national": "全国行事",
+    "host_prefecture_id": "開催都道府県",
+    "host_city": "開催市町村",
+    "region_block_id": "関連ブロック",
+    "conditions": "利用条件",
+    "fees": "料金",
+    "contact": "問い合わせ先",
+    "offering_agency_id": "実施機関",
+    "target": "対象",
+    "amount_min": "金額(下限)",
+    "amount_max": "金額(上限)",
+    "opens_on": "公募開始日",
+    "closes_on": "締切日",
+    "programme": "事業名",
+    "lead_agency_id": "代表機関",
+    "budget": "予算",
+    "summary": "概要",
 }
 # Where one name means something else on a particular object.
 FIELDS_BY_TYPE = {
@@ -134,6 +162,10 @@ REFERENCES = {
     "block_id": Block,
     "agency_id": Agency,
     "owner_agency_id": Agency,
+    "offering_agency_id": Agency,
+    "lead_agency_id": Agency,
+    "region_block_id": Block,
+    "host_prefecture_id": Prefecture,
     "ministry_id": Ministry,
     "category_id": Category,
 }
