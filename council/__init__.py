@@ -84,7 +84,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from council import cli
     from council.accounts import cli as accounts_cli
+    from council.analysis import themes as analysis_themes
     from council.analysis.funding import cli as funding_cli
+
+    analysis_themes.set_source(app, analysis_themes.PortalThemes())
     from council.notices import cli as notices_cli
 
     cli.register(app)

@@ -5,8 +5,8 @@ participating organisations and an optional budget. The analysis needs only thre
 it, given here as a protocol; `NoThemes` stands in until the portal is merged, and tests
 install their own source with `set_source()`.
 
-At merge, the lead adds a `PortalThemes` class here implementing the three methods over the
-portal's models and installs it in create_app (`set_source(app, PortalThemes())`):
+`PortalThemes` implements the three reads over the portal's models; create_app installs it
+(`set_source(app, PortalThemes())`):
 - members(first_fy, last_fy): one ThemeMembers per theme adopted in that range, with the
   ids (agencies.id) of its lead and participating organisations;
 - funding(fiscal_years): one ThemeFunding per theme that carries a budget in those years;
@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+import sqlalchemy as sa
 from flask import Flask, current_app
+
+from council.extensions import db
+from council.portal.models.registers import Theme, theme_participants
 
 EXTENSION_KEY = "analysis.theme_source"
 
@@ -71,3 +75,48 @@ def set_source(app: Flask, source: ThemeSource) -> None:
 
 def get_source() -> ThemeSource:
     return current_app.extensions.get(EXTENSION_KEY) or NoThemes()
+
+
+class PortalThemes:
+    """The portal's register of adopted research themes (published ones only: a draft or a
+    withdrawn theme is not an adoption)."""
+
+    def members(self, first_fy: int, last_fy: int) -> Iterable[ThemeMembers]:
+        rows = db.session.execute(
+            sa.select(
+                Theme.id,
+                Theme.fiscal_year,
+                Theme.block_id,
+                Theme.lead_agency_id,
+                theme_participants.c.agency_id,
+            )
+            .outerjoin(theme_participants, theme_participants.c.theme_id == Theme.id)
+            .where(
+                Theme.status == "published",
+                Theme.fiscal_year >= first_fy,
+                Theme.fiscal_year <= last_fy,
+            )
+            .order_by(Theme.id)
+        ).all()
+        themes: dict[int, tuple[int, int | None, list[int]]] = {}
+        for theme_id, fy, block_id, lead_id, agency_id in rows:
+            entry = themes.setdefault(theme_id, (fy, block_id, [lead_id]))
+            if agency_id is not None and agency_id not in entry[2]:
+                entry[2].append(agency_id)
+        return [
+            ThemeMembers(theme_id, fy, block_id, tuple(ids))
+            for theme_id, (fy, block_id, ids) in themes.items()
+        ]
+
+    def funding(self, fiscal_years: Iterable[int]) -> Iterable[ThemeFunding]:
+        # A theme's budget is not yet turned into funding records: the portal holds it in
+        # thousand yen without the survey's kind, and the demo's themes would double the
+        # survey's figures. Headquarters enters or imports the records (naming the theme).
+        return ()
+
+    def version(self) -> str:
+        themes = db.session.execute(
+            sa.select(sa.func.count(Theme.id), sa.func.max(Theme.updated_at))
+        ).one()
+        links = db.session.scalar(sa.select(sa.func.count()).select_from(theme_participants))
+        return f"{themes[0]}:{themes[1]}:{links}"
