@@ -18,32 +18,16 @@ KINDS = click.Choice(["measures", "facilities", "themes", "news"])
 @click.option("--dry-run", is_flag=True, help="Check the file and report, import nothing.")
 def import_command(kind: str, file: Path, dry_run: bool):
     """Import a register from CSV (UTF-8, BOM or Shift_JIS) or XLSX: all rows or none."""
-    from council.activities.csv_rows import ImportRejected
-    from council.cli import _system_session
+    from council.cli import _system_session, run_import
     from council.portal.csv.importer import import_register
 
     _system_session()
-    try:
-        summary = import_register(
+    run_import(
+        file,
+        lambda: import_register(
             kind, file.read_bytes(), actor=None, check_permissions=False, filename=file.name
-        )
-    except ImportRejected as rejected:
-        db.session.rollback()
-        for problem in rejected.problems:
-            column = f" {problem.column}:" if problem.column else ""
-            click.echo(f"{file}:{problem.line or '-'}:{column} {problem.message}", err=True)
-        click.echo(
-            f"{len(rejected.problems)} problem(s): nothing was imported from {file}.", err=True
-        )
-        raise SystemExit(1) from None
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    verb = "would import" if dry_run else "imported"
-    click.echo(
-        f"{verb} {file}: {summary.rows} rows, {summary.created} created, "
-        f"{summary.updated} updated, {summary.unchanged} unchanged"
+        ),
+        dry_run=dry_run,
     )
 
 
