@@ -75,6 +75,9 @@ def _edit_data(measure: Measure, **overrides) -> dict:
         "name": measure.name,
         "note": measure.note,
         "reason": "",
+        # The form shows the measure's life as it is: an edit sends it back unchanged.
+        "first_fy": "" if measure.first_fy is None else str(measure.first_fy),
+        "last_fy": "" if measure.last_fy is None else str(measure.last_fy),
     }
     for line in measure.budgets:
         data[f"budget_{line.fiscal_year}"] = str(line.amount_million)
