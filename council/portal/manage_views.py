@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from council import permissions
 from council.activities.csv_rows import ImportRejected
+from council.converters import page_arg
 from council.extensions import db
 from council.portal import rows as rowmod
 from council.portal.csv import exporter
@@ -41,8 +42,7 @@ def index():
     query = sa.select(model)
     if not permissions.is_staff(current_user):
         query = query.where(model.block_id == current_user.block_id)
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = page_arg(request.args)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
     records = db.session.scalars(
         query.order_by(model.id.desc()).limit(PAGE).offset((page - 1) * PAGE)

@@ -12,6 +12,7 @@ from council.analysis.funding import charts, exports, queries, services
 from council.analysis.funding.forms import FundingForm, FundingImportForm
 from council.analysis.funding.importer import COLUMNS, read_funding
 from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY, FundingRecord
+from council.converters import page_arg
 from council.directory.models import Block, Ministry
 from council.extensions import db, utc_now
 from council.measures.models import Measure
@@ -97,7 +98,7 @@ def xlsx_export(year: int):
 def records(year: int):
     _year(year)
     block_ids = permissions.analysis_block_ids(current_user)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg(request.args)
     query = sa.select(FundingRecord).where(FundingRecord.fiscal_year == year)
     if block_ids is not None:
         query = query.where(FundingRecord.block_id.in_(block_ids))
