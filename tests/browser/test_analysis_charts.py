@@ -21,7 +21,7 @@ def test_hq_sees_the_funding_charts_and_a_network_drawing(
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
 
-    page.click(".site-nav a[data-nav='analysis']")
+    page.click(".site-nav--wide a[data-nav='analysis']")
     page.wait_for_url(re.compile(r"/analysis/funding/2008$"))  # the newest year with records
     page.select_option("#funding-year", "2006")
     page.click(".report-nav__form button[type=submit]")

@@ -18,7 +18,23 @@ from council.submissions.models import Submission
 
 DEMO_PASSWORD = "council-demo-2007"
 # Not pages: files, feeds, the API, and the endpoints that only answer a download.
-NOT_PAGES = (".ics", ".csv", ".xlsx", "/api/", "/static/", "/favicon", "/feeds/", "/attachments/")
+NOT_PAGES = (
+    ".ics",
+    ".csv",
+    ".xlsx",
+    ".graphml",
+    ".atom",
+    ".xml",
+    ".svg",
+    "/api/",
+    "/static/",
+    "/favicon",
+    "/feeds/",
+    "/attachments/",
+    "/portal/manage/export/",
+    # Reached from a mail's signed link only (its pages are tested in tests/notices).
+    "/notices/unsubscribe/",
+)
 
 
 def load_demo_app(schema: dict, tmp_path, base_config) -> tuple:
@@ -31,6 +47,10 @@ def load_demo_app(schema: dict, tmp_path, base_config) -> tuple:
     with app.app_context():
         _system_session()
         logins = load_demo()
+        # What `flask demo` adds: the portal's registers, so their pages are walked too.
+        from council.portal.demo import load_portal_demo
+
+        load_portal_demo()
         db.session.commit()
         db.session.remove()
     return app, logins
@@ -91,6 +111,13 @@ def fixture_args(app) -> dict:
             .order_by(Submission.fiscal_year.desc())
         )
         from council.accounts.models import User
+        from council.analysis.funding.models import FundingRecord
+        from council.portal.models import Facility, News, SupportMeasure, Theme
+
+        def published(model):
+            return db.session.scalar(
+                sa.select(model.id).where(model.status == "published").order_by(model.id)
+            )
 
         member_user = db.session.scalar(
             sa.select(User).where(User.email == "member@demo.example.jp")
@@ -110,6 +137,9 @@ def fixture_args(app) -> dict:
             "first": year - 2,
             "last": year,
             "kind": submission.kind if submission else "record",
+            "record_id": published(SupportMeasure),
+            "type": "measure",
+            "region": "kanto",
         }
         by_endpoint = {
             "minutes.create": {"activity_id": (held_without_minutes or approved).id},
@@ -122,6 +152,12 @@ def fixture_args(app) -> dict:
             "submissions.snapshot": {"year": submission.fiscal_year if submission else year},
             "submissions.block": {"year": submission.fiscal_year if submission else year},
             "measures.edit_published": {"year": 2007},
+            "portal.facility": {"record_id": published(Facility)},
+            "portal.theme": {"record_id": published(Theme)},
+            "portal.news": {"record_id": published(News)},
+            "funding.edit_record": {
+                "record_id": db.session.scalar(sa.select(sa.func.min(FundingRecord.id)))
+            },
         }
         named = {
             "calendar": ("calendars.month", {}),
