@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from council import fiscal
 from council.audit.models import AuditEntry
 from council.audit.queries import history_for
 from council.directory.models import Agency, Block
@@ -51,7 +52,8 @@ def test_filters_by_type_block_actor_and_date(make_user, client, login_as):
     assert "関東の新所在地" in by_actor
     assert "該当する記録はありません" in page("actor=nobody-at-all")
     assert "該当する記録はありません" in page("date_from=2001-01-01&date_to=2001-12-31")
-    today = datetime.now(UTC).date().isoformat()
+    # The filter's days are Japan's days.
+    today = fiscal.to_jst(datetime.now(UTC)).date().isoformat()
     assert "関東の新所在地" in page(f"date_from={today}&date_to={today}")
 
 
