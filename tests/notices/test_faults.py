@@ -125,13 +125,13 @@ def _sender_env(app, tmp_path, port, **overrides) -> dict:
     return env
 
 
-def _sender(env, *args):
+def _sender(env, *args, stderr=subprocess.DEVNULL):
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "notices", "send", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
     )
 
 
@@ -189,8 +189,11 @@ def test_two_senders_never_send_the_same_notice_twice(
     db.session.remove()
     try:
         env = _sender_env(app, tmp_path, port, NOTICES_BATCH=3)
-        senders = [_sender(env, "--once"), _sender(env, "--once")]
-        assert [p.wait(timeout=180) for p in senders] == [0, 0]
+        logs = [tmp_path / "sender-1.log", tmp_path / "sender-2.log"]
+        with logs[0].open("wb") as first, logs[1].open("wb") as second:
+            senders = [_sender(env, "--once", stderr=log) for log in (first, second)]
+            codes = [p.wait(timeout=180) for p in senders]
+        assert codes == [0, 0], [log.read_text(errors="replace")[-3000:] for log in logs]
     finally:
         controller.stop()
     rows = _rows()
