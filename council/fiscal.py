@@ -11,6 +11,10 @@ WEEKDAYS = "月火水木金土日"
 ERAS = ((date(2019, 5, 1), "令和"), (date(1989, 1, 8), "平成"), (date(1926, 12, 25), "昭和"))
 
 
+# The fiscal years the system keeps: pages, forms, imports and the API refuse others.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def to_jst(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("fiscal arithmetic needs an aware datetime")

@@ -1,9 +1,73 @@
-"""Form fields shared by every domain: dates and fiscal years typed the Japanese way."""
+"""Form fields shared by every domain: plain text without control characters, e-mail
+addresses, optional ids, selects with Japanese messages, dates and fiscal years typed the
+Japanese way, and the optional reason the audit log records."""
 
-from wtforms import DateField, StringField
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, ValidationError
 from wtforms.widgets import TextInput
 
 from council import fiscal
+from council.cleaning import CONTROL_TEXT, strip
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def plain_text(form, field):
+    """Refuse NUL and other control characters (PostgreSQL refuses NUL; SQLite would keep it)."""
+    if field.data and CONTROL_TEXT.search(field.data):
+        raise ValidationError("使用できない制御文字が含まれています。")
+
+
+def email_address(form, field):
+    if field.data and not EMAIL_PATTERN.match(field.data.strip()):
+        raise ValidationError("メールアドレスの形式が正しくありません。")
+
+
+def optional_id(value):
+    """Coerce a <select> value to an id, with "" meaning none."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a valid choice: pre_validate refuses it
+
+
+class ChoiceField(SelectField):
+    """A select whose "not a valid choice" error is in Japanese, and whose choices may be given
+    as (value, label) pairs (WTForms 3.3 wants SelectChoice objects; this converts them)."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, items):
+        self._choices = (
+            None
+            if items is None
+            else [item if isinstance(item, SelectChoice) else SelectChoice(*item) for item in items]
+        )
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError("一覧から選択してください。") from None
+
+
+class ReasonForm(FlaskForm):
+    """The optional reason recorded in the audit log with a deactivation or reset."""
+
+    reason = StringField(
+        "理由",
+        filters=[strip],
+        validators=[Length(max=500, message="500文字以内で入力してください。"), plain_text],
+    )
+
 
 DATE_HINT = "2007/11/28、2007-11-28、平成19年11月28日、H19.11.28 のいずれかの形"
 DATE_MESSAGE = f"日付は{DATE_HINT}で、実在する日付を入力してください。"

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from council.accounts import services
-from council.accounts.forms import EMAIL_PATTERN, MIN_PASSWORD
+from council.accounts.forms import MIN_PASSWORD
 from council.accounts.models import ROLES, User
 from council.audit.hooks import set_actor
 from council.directory.models import Agency, Block
 from council.extensions import db
+from council.formfields import EMAIL_PATTERN
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 

@@ -1,64 +1,11 @@
-import re
-
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from council.cleaning import strip
+from council.formfields import ChoiceField, email_address, optional_id, plain_text
+
 MIN_PASSWORD = 12
-
-
-# --- shared field helpers --------------------------------------------------------------------
-
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def plain_text(form, field):
-    """Refuse NUL and other control characters (PostgreSQL refuses NUL; SQLite would keep it)."""
-    if field.data and CONTROL_CHARS.search(field.data):
-        raise ValidationError("使用できない制御文字が含まれています。")
-
-
-def email_address(form, field):
-    if field.data and not EMAIL_PATTERN.match(field.data.strip()):
-        raise ValidationError("メールアドレスの形式が正しくありません。")
-
-
-def optional_id(value):
-    """Coerce a <select> value to an id, with "" meaning none."""
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # never a valid choice: pre_validate refuses it
-
-
-class ChoiceField(SelectField):
-    """A select whose "not a valid choice" error is in Japanese, and whose choices may be given
-    as (value, label) pairs (WTForms 3.3 wants SelectChoice objects; this converts them)."""
-
-    @property
-    def choices(self):
-        return self._choices
-
-    @choices.setter
-    def choices(self, items):
-        self._choices = (
-            None
-            if items is None
-            else [item if isinstance(item, SelectChoice) else SelectChoice(*item) for item in items]
-        )
-
-    def pre_validate(self, form):
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError("一覧から選択してください。") from None
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class LoginForm(FlaskForm):
@@ -148,16 +95,6 @@ class UserCreateForm(UserForm):
                 message=f"{MIN_PASSWORD}文字以上128文字以内で入力してください。",
             ),
         ],
-    )
-
-
-class ReasonForm(FlaskForm):
-    """The optional reason recorded in the audit log with a deactivation or reset."""
-
-    reason = StringField(
-        "理由",
-        filters=[strip],
-        validators=[Length(max=500, message="500文字以内で入力してください。"), plain_text],
     )
 
 

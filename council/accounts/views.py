@@ -21,10 +21,8 @@ from sqlalchemy.orm import selectinload
 from council import permissions
 from council.accounts import auth, services, throttle
 from council.accounts.forms import (
-    CONTROL_CHARS,
     LoginForm,
     PasswordChangeForm,
-    ReasonForm,
     TokenForm,
     UserCreateForm,
     UserForm,
@@ -33,9 +31,11 @@ from council.accounts.models import ROLES, ApiToken, User
 from council.accounts.passwords import hash_password
 from council.audit.hooks import set_reason
 from council.audit.queries import history_for
+from council.cleaning import without_control
 from council.converters import page_arg
 from council.directory.models import Agency, Block, Membership, Ministry
 from council.extensions import db
+from council.formfields import ReasonForm
 
 bp = Blueprint("accounts", __name__)
 log = logging.getLogger(__name__)
@@ -228,7 +228,7 @@ def _apply_error(form: UserForm, error: services.AccountError) -> None:
 def users():
     if not permissions.can_manage_users(current_user):
         abort(403)
-    q = CONTROL_CHARS.sub("", request.args.get("q") or "").strip()[:100]
+    q = without_control(request.args.get("q"), 100)
     role = request.args.get("role") or ""
     state = request.args.get("state") or "active"
     page = page_arg(request.args)

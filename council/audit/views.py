@@ -10,14 +10,13 @@ from wtforms import StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from council import permissions
-from council.accounts.forms import ChoiceField, plain_text
 from council.accounts.models import User
 from council.activities.models import Activity
 from council.audit import labels, queries
 from council.converters import id_arg, page_arg
 from council.directory.models import Agency, Block
 from council.extensions import db
-from council.formfields import JapaneseDateField
+from council.formfields import ChoiceField, JapaneseDateField, plain_text
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 

@@ -6,8 +6,9 @@ from wtforms import HiddenField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from council import fiscal
-from council.accounts.forms import ChoiceField, email_address, optional_id, plain_text, strip
+from council.cleaning import strip
 from council.directory.models import AGENCY_KINDS, MINISTRY_KINDS
+from council.formfields import ChoiceField, email_address, optional_id, plain_text
 
 # Selectable fiscal years: from the start of the cluster policies to two years ahead.
 FIRST_SELECTABLE_FY = 2001

@@ -15,9 +15,9 @@ from flask import (
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
-from council.accounts.forms import CONTROL_CHARS
 from council.audit.hooks import set_reason
 from council.audit.queries import history_for_objects
+from council.cleaning import CONTROL_TEXT
 from council.directory import csv_export, csv_import, queries, services
 from council.directory.forms import (
     AgencyCreateForm,
@@ -448,7 +448,7 @@ def import_csv():
     problems, status = [], 200
     if form.validate_on_submit():
         upload = form.file.data
-        filename = CONTROL_CHARS.sub("", upload.filename or "")
+        filename = CONTROL_TEXT.sub("", upload.filename or "")
         set_reason(db.session, f"CSV取込: {filename}"[:500])
         try:
             rows = csv_import.parse(upload.read(), actor=current_user)

@@ -13,8 +13,8 @@ from wtforms.validators import (
 )
 
 from council import fiscal
-from council.accounts.forms import ChoiceField, optional_id, plain_text, strip
-from council.formfields import FiscalYearField
+from council.cleaning import strip
+from council.formfields import ChoiceField, FiscalYearField, optional_id, plain_text
 
 MIN_FY = 2000
 MAX_FY = 2100

@@ -8,9 +8,10 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from council import fiscal
-from council.accounts.forms import ChoiceField, optional_id, plain_text, strip
 from council.analysis.funding.importer import MAX_AMOUNT, parse_amount, parse_fiscal_year
 from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY
+from council.cleaning import strip
+from council.formfields import ChoiceField, optional_id, plain_text
 
 
 class FundingForm(FlaskForm):
