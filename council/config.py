@@ -1,5 +1,6 @@
 """Settings from the environment; secrets from instance/."""
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -13,12 +14,27 @@ def _secret_key(instance: Path) -> str:
         return os.environ["SECRET_KEY"]
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        # Written with 0600 so the key is readable by the service user only.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_secret_key(path)
+    return path.read_text().strip()
+
+
+def _create_secret_key(path: Path) -> None:
+    """Write a new key unless another process (a second gunicorn worker, the notices sender
+    starting beside it) has just done so: the key is written to a file of its own and then
+    linked into place, which fails if the name exists, so every process ends up reading the
+    one complete key that won."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    # Written with 0600 so the key is readable by the service user only.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+        # If another process won, its key is complete, since it was linked after writing.
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        temporary.unlink()
 
 
 def _mail_settings(instance: Path) -> dict:
