@@ -37,4 +37,3 @@ def column_names(
     names |= {fold(label): code for code, label in labels.items()}
     names |= {fold(alias): code for alias, code in (aliases or {}).items()}
     return names
-
