@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     markdown.register(app)
 
     from council.accounts.views import bp as accounts_bp
-    from council.activities.import_views import bp as imports_bp
+    from council.activities.csv.views import bp as imports_bp
     from council.activities.minutes_views import bp as minutes_bp
     from council.activities.views import bp as activities_bp
     from council.analysis.funding.views import bp as funding_bp

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from council.audit.hooks import set_actor
 from council.extensions import db
+from council.tables.commands import run_import
 
 
 def _system_session() -> None:
@@ -68,7 +69,7 @@ def demo_command():
 def import_activities_command(csv_file: Path, as_email: str | None, dry_run: bool):
     """Import an Activity CSV file (all rows or none; re-importing changes nothing)."""
     from council.accounts.models import User
-    from council.activities.csv_io import import_activities
+    from council.activities.csv.importer import import_activities
 
     actor = None
     if as_email:
@@ -88,36 +89,6 @@ def import_activities_command(csv_file: Path, as_email: str | None, dry_run: boo
             source=csv_file.name,
         ),
         dry_run=dry_run,
-    )
-
-
-def run_import(path: Path, do_import, *, dry_run: bool) -> None:
-    """The shape every table import command shares: run `do_import` (which raises
-    ImportRejected with line-numbered problems, or returns a summary), print the problems
-    and exit 1 with nothing written, or commit (roll back on a dry run) and print the counts."""
-    from council.activities.csv_rows import ImportRejected
-
-    try:
-        summary = do_import()
-    except ImportRejected as rejected:
-        db.session.rollback()
-        for problem in rejected.problems:
-            column = f" {problem.column}:" if problem.column else ""
-            click.echo(f"{path}:{problem.line or '-'}:{column} {problem.message}", err=True)
-        click.echo(
-            f"{len(rejected.problems)} problem(s): nothing was imported from {path}.", err=True
-        )
-        raise SystemExit(1) from None
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
-    for note in getattr(summary, "notes", ()):
-        click.echo(f"{path}:{note.line}: {note.column}: {note.message}")
-    verb = "would import" if dry_run else "imported"
-    click.echo(
-        f"{verb} {path}: {summary.rows} rows, {summary.created} created, "
-        f"{summary.updated} updated, {summary.unchanged} unchanged"
     )
 
 

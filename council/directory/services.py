@@ -4,7 +4,7 @@ commit; who acted is on the session (the audit hook attributes every change)."""
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from council.directory.csv_import import ImportResult, Row
+from council.directory.csv.rows import ImportResult, Row
 from council.directory.models import (
     AGENCY_KINDS,
     MINISTRY_KINDS,
@@ -208,7 +208,7 @@ def delete_contact(contact: Contact) -> None:
 
 
 def import_directory(rows: list[Row]) -> ImportResult:
-    """Write the rows of a checked CSV file (csv_import.parse). Only what differs is touched,
+    """Write the rows of a checked CSV file (csv.importer.parse). Only what differs is touched,
     so importing the same file a second time changes nothing."""
     result = ImportResult()
     names = list(dict.fromkeys(row.agency for row in rows))

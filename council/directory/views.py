@@ -18,7 +18,8 @@ from council import fiscal, permissions
 from council.audit.hooks import set_reason
 from council.audit.queries import history_for_objects
 from council.cleaning import CONTROL_TEXT
-from council.directory import csv_export, csv_import, queries, services
+from council.directory import queries, services
+from council.directory.csv import exporter, importer
 from council.directory.forms import (
     AgencyCreateForm,
     AgencyForm,
@@ -32,6 +33,7 @@ from council.directory.forms import (
 from council.directory.models import AGENCY_KINDS, Agency, Block, Contact, Membership, Ministry
 from council.extensions import db
 from council.reference.models import Prefecture
+from council.tables.results import ImportRejected
 
 bp = Blueprint("directory", __name__)
 
@@ -430,7 +432,7 @@ def export_csv():
         abort(403)
     code = request.args.get("block")
     block = _block_or_404(code) if code else None
-    body = csv_export.export_directory(block)
+    body = exporter.export_directory(block)
     filename = f"directory-{block.code}.csv" if block else "directory.csv"
     return Response(
         body,
@@ -451,12 +453,12 @@ def import_csv():
         filename = CONTROL_TEXT.sub("", upload.filename or "")
         set_reason(db.session, f"CSV取込: {filename}"[:500])
         try:
-            rows = csv_import.parse(upload.read(), actor=current_user)
-        except csv_import.ImportRefused as refused:
+            rows = importer.parse(upload.read(), actor=current_user)
+        except ImportRejected as refused:
             db.session.rollback()
             problems = refused.problems
             # Rows of a block the user does not maintain: refused as any other write would be.
-            status = 403 if refused.is_permission else 400
+            status = 403 if refused.is_forbidden else 400
         else:
             result = services.import_directory(rows)
             db.session.commit()
@@ -477,6 +479,6 @@ def import_csv():
         "directory/import.html",
         form=form,
         problems=problems,
-        columns=csv_export.COLUMNS,
+        columns=exporter.COLUMNS,
         own_block=current_user.block if current_user.is_secretariat else None,
     ), status

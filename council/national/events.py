@@ -11,12 +11,13 @@ from importlib import resources
 
 import sqlalchemy as sa
 
-from council.activities.csv_io import ImportSummary, import_activities
 from council.activities.models import Activity
 from council.directory.models import Agency
 from council.extensions import db
 from council.reference.models import Prefecture
 from council.seed import load_json
+from council.tables.registry import import_table
+from council.tables.results import ImportSummary
 
 EVENTS_FILE = "national_events.csv"
 # Headquarters-level organisations: co-hosts and backers of national events, no council seat
@@ -67,8 +68,12 @@ def load_national_events(data: bytes | None = None, *, actor=None) -> ImportSumm
     organisations = ensure_hq_organisations()
     if data is None:
         data = events_csv()
-    summary = import_activities(
-        data, actor=actor, check_permissions=actor is not None, source="national_events.csv"
+    summary = import_table(
+        "activities",
+        data,
+        actor=actor,
+        check_permissions=actor is not None,
+        source="national_events.csv",
     )
     events = db.session.scalars(
         sa.select(Activity).where(Activity.is_national.is_(True), Activity.deleted_at.is_(None))

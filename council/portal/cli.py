@@ -18,8 +18,9 @@ KINDS = click.Choice(["measures", "facilities", "themes", "news"])
 @click.option("--dry-run", is_flag=True, help="Check the file and report, import nothing.")
 def import_command(kind: str, file: Path, dry_run: bool):
     """Import a register from CSV (UTF-8, BOM or Shift_JIS) or XLSX: all rows or none."""
-    from council.cli import _system_session, run_import
+    from council.cli import _system_session
     from council.portal.csv.importer import import_register
+    from council.tables.commands import run_import
 
     _system_session()
     run_import(

@@ -6,7 +6,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from council import permissions
-from council.activities.csv_rows import ImportRejected
 from council.converters import page_arg
 from council.extensions import db
 from council.portal import rows as rowmod
@@ -15,6 +14,7 @@ from council.portal.csv.importer import import_register
 from council.portal.forms import ImportForm, record_form
 from council.portal.models import RECORD_STATUSES, TYPES
 from council.portal.services import KIND_OF_TYPE, MODELS, PortalForbidden, save_record, set_status
+from council.tables.results import ImportRejected
 
 bp = Blueprint("portal_manage", __name__, url_prefix="/portal/manage")
 PAGE = 50

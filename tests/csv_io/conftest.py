@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from council.activities.csv_io import COLUMNS
+from council.activities.csv.labels import COLUMNS
 
 DEFAULT_ROW = {
     "block": "kanto",

@@ -5,7 +5,7 @@ import io
 
 import sqlalchemy as sa
 
-from council.activities import csv_io
+from council.activities.csv import importer
 from council.activities.models import Activity
 from council.extensions import db
 
@@ -109,7 +109,7 @@ def test_cells_that_excel_would_run_are_escaped_and_still_import_unchanged(
     rows = _rows(response)
     assert rows[0]["title"].startswith("'=HYPERLINK") and rows[0]["venue"] == "'@SUM(A1)"
     assert rows[1]["title"] == "'+81 説明会" and rows[1]["venue"] == "'-会場-"
-    summary = csv_io.import_activities(response.get_data(), actor=admin)
+    summary = importer.import_activities(response.get_data(), actor=admin)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
 
 
@@ -128,7 +128,7 @@ def test_an_exported_file_imports_back_unchanged(make_activity, make_user, login
     login_as(admin)
     data = client.get("/activities/export.csv").get_data()
 
-    summary = csv_io.import_activities(data, actor=admin)
+    summary = importer.import_activities(data, actor=admin)
 
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 5)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 5

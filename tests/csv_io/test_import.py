@@ -118,7 +118,8 @@ def test_a_100_row_file_with_3_bad_rows_imports_nothing_and_lists_the_3(
 
 
 def test_lines_are_counted_as_an_editor_counts_them(seeded):
-    from council.activities.csv_io import ImportRejected, read_rows
+    from council.activities.csv.importer import read_rows
+    from council.tables.results import ImportRejected
 
     rows = numbered_rows(6)
     rows[0]["venue"] = "さいたま新都心合同庁舎1号館\r\n2階 大会議室"  # lines 2-3
@@ -316,7 +317,8 @@ def test_the_command_attributes_the_import_to_the_user(app, make_user, tmp_path)
 
 
 def test_a_header_only_file_and_an_empty_file_are_refused(seeded):
-    from council.activities.csv_io import ImportRejected, read_rows
+    from council.activities.csv.importer import read_rows
+    from council.tables.results import ImportRejected
 
     for data in (b"", csv_text([]).encode()):
         try:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from council.activities.csv_io import ImportRejected, read_rows
+from council.activities.csv.importer import read_rows
+from council.tables.results import ImportRejected
 from tests.csv_io.conftest import COLUMNS, csv_bytes, csv_row, csv_text
 
 

@@ -68,11 +68,11 @@ def _kept_for_everyone(world):
     """The dry run's kept file, as every user would have it after their own dry run."""
     from flask import current_app
 
-    from council.activities import import_store
+    from council.activities.csv import store
 
     root = current_app.config["UPLOAD_FOLDER"]
     for user in world.users.values():
-        folder = import_store._folder(root, user.id)
+        folder = store._folder(root, user.id)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{CONFIRM_TOKEN}.csv").write_bytes(KANTO_FILE)
 

@@ -7,12 +7,12 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from council.activities.csv_rows import ImportRejected
 from council.audit.models import AuditEntry
 from council.extensions import db
 from council.portal.csv.exporter import export_csv, export_xlsx
 from council.portal.csv.importer import import_register
 from council.portal.models import SupportMeasure
+from council.tables.results import ImportRejected
 from tests.portal import factories as f
 
 MEASURES = (

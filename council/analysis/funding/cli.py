@@ -15,7 +15,8 @@ def import_funding_command(path: Path, dry_run: bool):
     re-importing the same file changes nothing."""
     from council.analysis.funding.importer import read_funding
     from council.analysis.funding.services import import_rows
-    from council.cli import _system_session, run_import
+    from council.cli import _system_session
+    from council.tables.commands import run_import
 
     _system_session()
     run_import(path, lambda: import_rows(read_funding(path.read_bytes())), dry_run=dry_run)

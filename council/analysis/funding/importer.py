@@ -5,23 +5,23 @@ every problem listed by line (the header is line 1, as a text editor or Excel co
 column. Codes or Japanese names are accepted wherever a reference list is named.
 """
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
-from openpyxl import load_workbook
 
-from council.activities.csv_io import decode
-from council.activities.csv_rows import ImportRejected, Problem
 from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY
+from council.cleaning import CONTROL_TEXT
 from council.directory.models import Block, Ministry
 from council.extensions import db
 from council.measures.models import Measure
 from council.reference.models import Prefecture, ResearchField
+from council.tables.keys import FirstLines
+from council.tables.reading import is_blank, read_records
+from council.tables.results import ImportRejected, Problem
+from council.tables.text import column_names, fold
 
 # column code -> (Japanese header, required)
 COLUMNS = {
@@ -38,7 +38,6 @@ COLUMNS = {
 }
 MAX_ROWS = 50_000
 MAX_AMOUNT = Decimal("9999999999.9")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ERA_YEAR = re.compile(r"^(平成|令和|H|R)(\d+|元)年?度?$")
 ERA_BASE = {"平成": 1988, "H": 1988, "令和": 2018, "R": 2018}
 
@@ -62,14 +61,9 @@ class FundingRow:
         return (self.fiscal_year, self.kind, self.ministry_id, self.block_id, self.title)
 
 
-def norm(text: str) -> str:
-    """Width and case folded (ＲＥ, 関東 …), as Excel users type codes and names."""
-    return unicodedata.normalize("NFKC", text or "").strip().lower()
-
-
 def parse_fiscal_year(text: str) -> int | None:
     """2007, 2007年度, 平成19年度, H19: the Western year the fiscal year starts in."""
-    value = norm(text).upper().replace("年度", "")
+    value = fold(text).upper().replace("年度", "")
     value = value.replace("(", "").replace(")", "")
     if value.isdigit():
         return int(value)
@@ -82,7 +76,7 @@ def parse_fiscal_year(text: str) -> int | None:
 
 def parse_amount(text: str) -> Decimal | None:
     """1,234.5 (half or full width) → Decimal('1234.5'); None when it is not a number."""
-    value = norm(text).replace(",", "").replace("、", "")
+    value = fold(text).replace(",", "").replace("、", "")
     try:
         amount = Decimal(value)
     except InvalidOperation:
@@ -96,75 +90,31 @@ class Lookups:
     def __init__(self):
         self.blocks = {}
         for b in db.session.scalars(sa.select(Block)):
-            self.blocks[norm(b.code)] = self.blocks[norm(b.name)] = b
+            self.blocks[fold(b.code)] = self.blocks[fold(b.name)] = b
         self.fields = {}
         for f in db.session.scalars(sa.select(ResearchField)):
-            self.fields[norm(f.code)] = self.fields[norm(f.name)] = f
-        self.ministries = {norm(m.name): m for m in db.session.scalars(sa.select(Ministry))}
-        self.measures = {norm(m.name): m for m in db.session.scalars(sa.select(Measure))}
+            self.fields[fold(f.code)] = self.fields[fold(f.name)] = f
+        self.ministries = {fold(m.name): m for m in db.session.scalars(sa.select(Ministry))}
+        self.measures = {fold(m.name): m for m in db.session.scalars(sa.select(Measure))}
         self.prefectures = {}
         for p in db.session.scalars(sa.select(Prefecture)):
-            self.prefectures[norm(p.code)] = self.prefectures[norm(p.name)] = p
+            self.prefectures[fold(p.code)] = self.prefectures[fold(p.name)] = p
             self.prefectures[str(p.id)] = p
         self.kinds = {}
         for code, label in KINDS.items():
-            self.kinds[norm(code)] = self.kinds[norm(label)] = code
+            self.kinds[fold(code)] = self.kinds[fold(label)] = code
 
 
-# --- reading cells -----------------------------------------------------------------------
-
-
-def _csv_records(data: bytes):
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            raise ImportRejected(
-                [Problem(start, None, 'CSVの形式が正しくありません。引用符(")を確認してください。')]
-            ) from None
-        yield start, cells
-
-
-def _xlsx_records(data: bytes):
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise ImportRejected([Problem(None, None, "XLSXファイルを読み取れません。")]) from None
-    ws = wb.worksheets[0]
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        cells = []
-        for v in values:
-            if v is None:
-                cells.append("")
-            elif isinstance(v, float) and v.is_integer():
-                cells.append(str(int(v)))
-            else:
-                cells.append(str(v))
-        yield number, cells
-    wb.close()
-
-
-def records(data: bytes):
-    """(line, [cell text]) per row of a CSV or XLSX file (told apart by its first bytes)."""
-    if data.startswith(b"PK\x03\x04"):
-        return _xlsx_records(data)
-    return _csv_records(data)
+_COLUMN_NAMES = column_names(
+    {code: label for code, (label, _) in COLUMNS.items()},
+    {label.split("(")[0]: code for code, (label, _) in COLUMNS.items()},
+)
 
 
 def _header(cells: list[str], line: int) -> dict[str, int]:
-    by_name = {}
-    for code, (label, _) in COLUMNS.items():
-        by_name[norm(code)] = code
-        by_name[norm(label)] = code
-        by_name[norm(label.split("(")[0])] = code
     index, problems = {}, []
     for i, cell in enumerate(cells):
-        code = by_name.get(norm(cell))
+        code = _COLUMN_NAMES.get(fold(cell))
         if code is None and cell.strip():
             problems.append(Problem(line, cell.strip()[:40], "この列名は使えません。"))
         elif code is not None:
@@ -180,73 +130,125 @@ def _header(cells: list[str], line: int) -> dict[str, int]:
 # --- checking rows -----------------------------------------------------------------------
 
 
+class _RowCheck:
+    """One row's cells turned into references, every problem noted against the row's line and
+    the column's Japanese header."""
+
+    def __init__(self, line: int, cell: dict[str, str], look: Lookups, problems: list):
+        self.line = line
+        self.cell = cell
+        self.look = look
+        self.problems = problems
+
+    def bad(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.line, COLUMNS[column][0], message))
+
+    def given(self, column: str) -> str:
+        """The cell's text without surrounding blanks ("" when empty or absent)."""
+        return self.cell.get(column, "").strip()
+
+    def has_control(self) -> bool:
+        found = False
+        for column, value in self.cell.items():
+            if CONTROL_TEXT.search(value):
+                self.bad(column, "使用できない制御文字が含まれています。")
+                found = True
+        return found
+
+    def required(self) -> None:
+        for column, (label, required) in COLUMNS.items():
+            if required and not self.given(column):
+                self.bad(column, f"{label}を入力してください。")
+
+    def fiscal_year(self) -> int | None:
+        if not self.given("fiscal_year"):
+            return None
+        fy = parse_fiscal_year(self.cell["fiscal_year"])
+        if fy is None or not MIN_FY <= fy <= MAX_FY:
+            self.bad(
+                "fiscal_year",
+                f"年度は{MIN_FY}〜{MAX_FY}の西暦(例: 2007)または平成19年度の形で入力してください。",
+            )
+        return fy
+
+    def named(self, column: str, names: dict, message: str):
+        """The reference a cell names by code or name; `message` (formatted with the text) when
+        it names none."""
+        found = names.get(fold(self.cell.get(column, "")))
+        if self.given(column) and found is None:
+            self.bad(column, message.format(self.given(column)))
+        return found
+
+    def measure(self, ministry: Ministry | None) -> Measure | None:
+        """The measure, which must be the ministry's own."""
+        if not self.given("measure"):
+            return None
+        measure = self.named("measure", self.look.measures, "施策「{}」は施策一覧にありません。")
+        if measure is not None and ministry is not None and measure.ministry_id != ministry.id:
+            self.bad("measure", f"施策「{measure.name}」は{ministry.name}の施策ではありません。")
+        return measure
+
+    def prefecture(self, block: Block | None) -> Prefecture | None:
+        """The prefecture by JIS code (1 or 01) or name, which must lie in the row's block."""
+        if not self.given("prefecture"):
+            return None
+        raw = fold(self.cell["prefecture"])
+        prefecture = self.look.prefectures.get(raw.zfill(2) if raw.isdigit() else raw)
+        if prefecture is None:
+            self.bad("prefecture", f"都道府県「{self.given('prefecture')}」はありません。")
+        elif block is not None and prefecture.block_id != block.id:
+            self.bad(
+                "prefecture", f"{prefecture.name}は{block.name}ブロックの都道府県ではありません。"
+            )
+        return prefecture
+
+    def amount(self) -> Decimal | None:
+        """Millions of yen, one decimal place at most."""
+        if not self.given("amount"):
+            return None
+        amount = parse_amount(self.cell["amount"])
+        if amount is None:
+            self.bad("amount", "金額は百万円単位の数値(例: 1,234.5)で入力してください。")
+        elif amount < 0:
+            self.bad("amount", "金額に負の値は入力できません。")
+        elif amount != amount.quantize(Decimal("0.1")):
+            self.bad("amount", "金額は小数第1位まで(百万円単位)で入力してください。")
+        elif amount > MAX_AMOUNT:
+            self.bad("amount", "金額が大きすぎます。")
+        return amount
+
+    def theme_id(self) -> int | None:
+        if not self.given("theme_id"):
+            return None
+        raw = fold(self.cell["theme_id"])
+        if raw.isdigit() and 0 < int(raw) < 2**31:
+            return int(raw)
+        self.bad("theme_id", "研究テーマIDは正の整数で入力してください。")
+        return None
+
+
 def _check(line: int, cell: dict[str, str], look: Lookups, problems: list) -> FundingRow | None:
     before = len(problems)
-
-    def bad(column: str, message: str) -> None:
-        problems.append(Problem(line, COLUMNS[column][0], message))
-
-    for column, value in cell.items():
-        if CONTROL.search(value):
-            bad(column, "使用できない制御文字が含まれています。")
-    if len(problems) > before:
+    check = _RowCheck(line, cell, look, problems)
+    if check.has_control():
         return None
-    for column, (label, required) in COLUMNS.items():
-        if required and not cell.get(column, "").strip():
-            bad(column, f"{label}を入力してください。")
-    fy = parse_fiscal_year(cell["fiscal_year"]) if cell["fiscal_year"].strip() else None
-    if cell["fiscal_year"].strip() and (fy is None or not MIN_FY <= fy <= MAX_FY):
-        bad(
-            "fiscal_year",
-            f"年度は{MIN_FY}〜{MAX_FY}の西暦(例: 2007)または平成19年度の形で入力してください。",
-        )
-    kind = look.kinds.get(norm(cell["kind"]))
-    if cell["kind"].strip() and kind is None:
-        bad("kind", "区分は「大型プロジェクト」または「研究開発助成事業」(large/grant)です。")
-    ministry = look.ministries.get(norm(cell["ministry"]))
-    if cell["ministry"].strip() and ministry is None:
-        bad("ministry", f"府省「{cell['ministry'].strip()}」は登録されていません。")
-    measure = None
-    if cell.get("measure", "").strip():
-        measure = look.measures.get(norm(cell["measure"]))
-        if measure is None:
-            bad("measure", f"施策「{cell['measure'].strip()}」は施策一覧にありません。")
-        elif ministry is not None and measure.ministry_id != ministry.id:
-            bad("measure", f"施策「{measure.name}」は{ministry.name}の施策ではありません。")
-    block = look.blocks.get(norm(cell["block"]))
-    if cell["block"].strip() and block is None:
-        bad("block", f"ブロック「{cell['block'].strip()}」はありません。")
-    prefecture = None
-    if cell.get("prefecture", "").strip():
-        raw = norm(cell["prefecture"])
-        prefecture = look.prefectures.get(raw.zfill(2) if raw.isdigit() else raw)
-        if prefecture is None:
-            bad("prefecture", f"都道府県「{cell['prefecture'].strip()}」はありません。")
-        elif block is not None and prefecture.block_id != block.id:
-            bad("prefecture", f"{prefecture.name}は{block.name}ブロックの都道府県ではありません。")
-    field = look.fields.get(norm(cell["field"]))
-    if cell["field"].strip() and field is None:
-        bad("field", f"研究分野「{cell['field'].strip()}」はありません。")
+    check.required()
+    fy = check.fiscal_year()
+    kind = check.named(
+        "kind",
+        look.kinds,
+        "区分は「大型プロジェクト」または「研究開発助成事業」(large/grant)です。",
+    )
+    ministry = check.named("ministry", look.ministries, "府省「{}」は登録されていません。")
+    measure = check.measure(ministry)
+    block = check.named("block", look.blocks, "ブロック「{}」はありません。")
+    prefecture = check.prefecture(block)
+    field = check.named("field", look.fields, "研究分野「{}」はありません。")
     title = cell["title"].strip()
     if len(title) > 200:
-        bad("title", "案件名は200文字以内で入力してください。")
-    amount = parse_amount(cell["amount"]) if cell["amount"].strip() else None
-    if cell["amount"].strip():
-        if amount is None:
-            bad("amount", "金額は百万円単位の数値(例: 1,234.5)で入力してください。")
-        elif amount < 0:
-            bad("amount", "金額に負の値は入力できません。")
-        elif amount != amount.quantize(Decimal("0.1")):
-            bad("amount", "金額は小数第1位まで(百万円単位)で入力してください。")
-        elif amount > MAX_AMOUNT:
-            bad("amount", "金額が大きすぎます。")
-    theme_id = None
-    if cell.get("theme_id", "").strip():
-        raw = norm(cell["theme_id"])
-        if raw.isdigit() and 0 < int(raw) < 2**31:
-            theme_id = int(raw)
-        else:
-            bad("theme_id", "研究テーマIDは正の整数で入力してください。")
+        check.bad("title", "案件名は200文字以内で入力してください。")
+    amount = check.amount()
+    theme_id = check.theme_id()
     if len(problems) > before:
         return None
     return FundingRow(
@@ -264,35 +266,40 @@ def _check(line: int, cell: dict[str, str], look: Lookups, problems: list) -> Fu
     )
 
 
+def _cells_by_column(header: dict[str, int], cells: list[str]) -> dict[str, str]:
+    cell = {c: (cells[i] if i < len(cells) else "") for c, i in header.items()}
+    for c in COLUMNS:
+        cell.setdefault(c, "")
+    return cell
+
+
 def read_funding(data: bytes) -> list[FundingRow]:
     """Every row of the file, checked. Raises ImportRejected listing every problem."""
     look = Lookups()
-    header, rows, problems, seen = None, [], [], {}
-    for line, cells in records(data):
-        if all(not c.strip() for c in cells):
+    header, rows, problems = None, [], []
+    first_lines = FirstLines()
+    for line, located in read_records(data):
+        if is_blank(located):
             continue
+        cells = [c for c, _ in located]
         if header is None:
             header = _header(cells, line)
             continue
         if len(rows) + len(problems) >= MAX_ROWS:
             problems.append(Problem(line, None, f"一度に取り込めるのは{MAX_ROWS:,}行までです。"))
             break
-        cell = {c: (cells[i] if i < len(cells) else "") for c, i in header.items()}
-        for c in COLUMNS:
-            cell.setdefault(c, "")
-        row = _check(line, cell, look, problems)
+        row = _check(line, _cells_by_column(header, cells), look, problems)
         if row is None:
             continue
-        if row.key in seen:
+        if earlier := first_lines.earlier(row.key, line):
             problems.append(
                 Problem(
                     line,
                     "案件名",
-                    f"{seen[row.key]}行目と同じ案件(年度・区分・府省・ブロック・案件名)です。",
+                    f"{earlier}行目と同じ案件(年度・区分・府省・ブロック・案件名)です。",
                 )
             )
             continue
-        seen[row.key] = line
         rows.append(row)
     if header is None:
         raise ImportRejected([Problem(None, None, "ファイルが空です。")])

@@ -7,7 +7,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
-from council.activities.csv_rows import ImportRejected
 from council.analysis.funding import charts, exports, queries, services
 from council.analysis.funding.forms import FundingForm, FundingImportForm
 from council.analysis.funding.importer import COLUMNS, read_funding
@@ -18,6 +17,7 @@ from council.extensions import db, utc_now
 from council.measures.models import Measure
 from council.reference.models import Prefecture, ResearchField
 from council.reports.exports import content_disposition
+from council.tables.results import ImportRejected
 
 bp = Blueprint("funding", __name__, url_prefix="/analysis/funding")
 

@@ -6,10 +6,10 @@ import io
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from council.activities.csv_io import escape_cell
 from council.extensions import db
 from council.portal import rows as rowmod
 from council.portal.models import Facility, News, SupportMeasure, Theme
+from council.tables.cells import escape_cell
 
 
 def _join(items) -> str:
@@ -56,55 +56,60 @@ QUERIES = {
 }
 
 
-def cells(kind: str, r) -> tuple:
-    """One record as the import's cells (codes), in the column order of rows.COLUMNS."""
-    if kind == "measures":
-        return (
-            r.offering_agency.name,
-            r.name,
-            r.fiscal_year,
-            r.ministry.name if r.ministry else "",
-            r.measure.name if r.measure else "",
-            r.target,
-            _join(f.code for f in r.fields),
-            _join(b.code for b in r.blocks),
-            _join(p.code for p in r.prefectures),
-            r.amount_min,
-            r.amount_max,
-            r.opens_on,
-            r.closes_on,
-            r.url,
-            r.contact,
-            r.description,
-            r.status,
-        )
-    if kind == "facilities":
-        return (
-            r.owner_agency.name,
-            r.name,
-            r.prefecture.code,
-            r.kind,
-            _join(x.code for x in r.fields),
-            r.conditions,
-            r.fees,
-            r.contact,
-            r.url,
-            r.description,
-            r.status,
-        )
-    if kind == "themes":
-        return (
-            r.programme,
-            r.fiscal_year,
-            r.title,
-            r.lead_agency.name,
-            _join(a.name for a in r.participants),
-            r.field.code if r.field else "",
-            r.block.code if r.block else "",
-            r.budget,
-            r.summary,
-            r.status,
-        )
+def _measure_cells(r: SupportMeasure) -> tuple:
+    return (
+        r.offering_agency.name,
+        r.name,
+        r.fiscal_year,
+        r.ministry.name if r.ministry else "",
+        r.measure.name if r.measure else "",
+        r.target,
+        _join(f.code for f in r.fields),
+        _join(b.code for b in r.blocks),
+        _join(p.code for p in r.prefectures),
+        r.amount_min,
+        r.amount_max,
+        r.opens_on,
+        r.closes_on,
+        r.url,
+        r.contact,
+        r.description,
+        r.status,
+    )
+
+
+def _facility_cells(r: Facility) -> tuple:
+    return (
+        r.owner_agency.name,
+        r.name,
+        r.prefecture.code,
+        r.kind,
+        _join(x.code for x in r.fields),
+        r.conditions,
+        r.fees,
+        r.contact,
+        r.url,
+        r.description,
+        r.status,
+    )
+
+
+def _theme_cells(r: Theme) -> tuple:
+    return (
+        r.programme,
+        r.fiscal_year,
+        r.title,
+        r.lead_agency.name,
+        _join(a.name for a in r.participants),
+        r.field.code if r.field else "",
+        r.block.code if r.block else "",
+        r.budget,
+        r.summary,
+        r.status,
+    )
+
+
+def _news_cells(r: News) -> tuple:
     return (
         r.news_on,
         r.title,
@@ -117,6 +122,19 @@ def cells(kind: str, r) -> tuple:
         r.status,
         r.activity_id or "",
     )
+
+
+_CELLS = {
+    "measures": _measure_cells,
+    "facilities": _facility_cells,
+    "themes": _theme_cells,
+    "news": _news_cells,
+}
+
+
+def cells(kind: str, r) -> tuple:
+    """One record as the import's cells (codes), in the column order of rows.COLUMNS."""
+    return _CELLS.get(kind, _news_cells)(r)
 
 
 def cell_dict(kind: str, record) -> dict[str, str]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from council.directory.models import Agency, Block, Membership, Ministry
 from council.extensions import db
+from council.tables.cells import escape_cell
 
 COLUMNS = (
     "block",
@@ -54,16 +55,12 @@ MAX_LENGTH = {
     "contact_email": 254,
     "contact_phone": 30,
 }
-# Spreadsheets take a cell starting with one of these for a formula.
+# The formula starts the import takes a leading apostrophe off (the export also guards tab/CR).
 FORMULA_START = ("=", "+", "-", "@")
 
 
 def _cell(value) -> str:
-    """Spreadsheets run formulas from CSV cells: a cell that could start one is quoted."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START) or text.startswith(("\t", "\r")):
-        return "'" + text
-    return text
+    return escape_cell("" if value is None else str(value))
 
 
 def export_directory(block: Block | None = None) -> str:

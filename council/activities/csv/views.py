@@ -1,6 +1,6 @@
 """The Activity CSV pages: upload (import) for secretariats, hq and admin; export download.
 
-Import: load the file → check the page is theirs → validate every row (csv_io) → write →
+Import: load the file → check the page is theirs → validate every row (importer) → write →
 commit once. A refused file writes nothing and lists every problem by line and column.
 """
 
@@ -12,11 +12,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField
 
 from council import fiscal, permissions
-from council.activities import csv_io, import_store
-from council.activities.csv_labels import HEADERS
+from council.activities.csv import exporter, importer, store
+from council.activities.csv.labels import COLUMNS, HEADERS
 from council.activities.models import NATIONAL
 from council.directory.models import Block
 from council.extensions import db
+from council.tables.results import ImportRejected
+from council.web.requests import require
 
 bp = Blueprint("imports", __name__, url_prefix="/activities")
 
@@ -43,16 +45,16 @@ def _page(form, status=200, **context):
         form=form,
         blocks=blocks,
         years=years,
-        columns=csv_io.COLUMNS,
-        header_labels=[HEADERS[c] for c in csv_io.COLUMNS],
+        columns=COLUMNS,
+        header_labels=[HEADERS[c] for c in COLUMNS],
         **context,
     ), status
 
 
 def _import(data: bytes, filename: str, form, *, dry_run: bool):
     try:
-        summary = csv_io.import_activities(data, actor=current_user, source=filename)
-    except csv_io.ImportRejected as rejected:
+        summary = importer.import_activities(data, actor=current_user, source=filename)
+    except ImportRejected as rejected:
         db.session.rollback()
         return _page(
             form,
@@ -63,7 +65,7 @@ def _import(data: bytes, filename: str, form, *, dry_run: bool):
     token = None
     if dry_run:
         db.session.rollback()
-        token = import_store.keep(_store_root(), current_user.id, data, filename)
+        token = store.keep(_store_root(), current_user.id, data, filename)
     else:
         db.session.commit()
     return _page(form, summary=summary, filename=filename, dry_run=dry_run, token=token)
@@ -76,8 +78,7 @@ def _store_root() -> str:
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def upload():
-    if not permissions.can_open_activity_import(current_user):
-        abort(403)
+    require(permissions.can_open_activity_import(current_user))
     form = ImportForm()
     if not form.validate_on_submit():
         return _page(form, 422 if request.method == "POST" else 200)
@@ -90,20 +91,19 @@ def upload():
 @login_required
 def confirm():
     """Imports the file that a dry run checked, without choosing it again."""
-    if not permissions.can_open_activity_import(current_user):
-        abort(403)
+    require(permissions.can_open_activity_import(current_user))
     confirm_form = ConfirmImportForm()
     form = ImportForm(formdata=None)
     if not confirm_form.validate_on_submit():
         abort(400)
     token = confirm_form.token.data or ""
-    kept = import_store.load(_store_root(), current_user.id, token)
+    kept = store.load(_store_root(), current_user.id, token)
     if kept is None:
         return _page(form, 410, expired=True)
     data, filename = kept
     response = _import(data, filename, form, dry_run=False)
     if response[1] == 200:
-        import_store.forget(_store_root(), current_user.id, token)
+        store.forget(_store_root(), current_user.id, token)
     return response
 
 
@@ -111,10 +111,9 @@ def confirm():
 @login_required
 def template():
     """An empty Activity CSV with the Japanese headers, to fill in with Excel."""
-    if not permissions.can_open_activity_import(current_user):
-        abort(403)
+    require(permissions.can_open_activity_import(current_user))
     return Response(
-        csv_io.template_csv(),
+        exporter.template_csv(),
         mimetype="text/csv",
         headers={
             "Content-Disposition": 'attachment; filename="activities-template.csv"',
@@ -126,12 +125,11 @@ def template():
 @bp.route("/export.csv")
 @login_required
 def export():
-    if not permissions.can_export_activities(current_user):
-        abort(403)
+    require(permissions.can_export_activities(current_user))
     raw_year = request.args.get("fy", "").strip()
     block_code = request.args.get("block", "").strip()
     fiscal_year = fiscal.parse_fiscal_year(raw_year) if raw_year else None
-    if raw_year and not (fiscal_year and 2000 <= fiscal_year <= 2100):
+    if raw_year and not (fiscal_year and fiscal.FIRST_YEAR <= fiscal_year <= fiscal.LAST_YEAR):
         abort(400)
     block = None
     if "\x00" in block_code:  # PostgreSQL refuses NUL in a parameter: no block has it
@@ -140,7 +138,7 @@ def export():
         block = db.session.scalar(sa.select(Block).where(Block.code == block_code))
         if block is None:
             abort(400)
-    query = csv_io.export_query(
+    query = exporter.export_query(
         current_user,
         fiscal_year=fiscal_year,
         block_id=block.id if block else None,
@@ -148,7 +146,7 @@ def export():
         national_only=block_code == NATIONAL,
     )
     labels = request.args.get("labels") == "1"
-    body = csv_io.export_csv(db.session.scalars(query), labels=labels)
+    body = exporter.export_csv(db.session.scalars(query), labels=labels)
     name = "activities"
     if fiscal_year:
         name += f"-FY{fiscal_year}"

@@ -1,7 +1,8 @@
 """One record of the Activity CSV: its cells read, normalised and checked.
 
 RowChecker turns the cells of a record into a ParsedRow, or into Problems that name the line
-and the column of each bad cell. council/activities/csv_io.py reads the file and writes rows.
+and the column of each bad cell. council/activities/csv/importer.py reads the file and writes
+rows.
 """
 
 import re
@@ -12,7 +13,12 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 
 from council import fiscal, permissions
-from council.activities.csv_labels import HEADERS, column_of, fold_lookalikes
+from council.activities.csv.labels import (
+    COUNCIL_KIND_NAMES,
+    HQ_KIND_NAMES,
+    STATUS_NAMES,
+    VISIBILITY_NAMES,
+)
 from council.activities.forms import (
     PARTICIPANTS_MAX,
     PT_FIRST_FY,
@@ -23,84 +29,18 @@ from council.activities.forms import (
     check_plausible,
     has_control_chars,
 )
-from council.activities.models import (
-    COUNCIL_KINDS,
-    HQ_KINDS,
-    NATIONAL,
-    NATIONAL_LABEL,
-    STATUSES,
-    VISIBILITIES,
-    Category,
-)
+from council.activities.models import NATIONAL, NATIONAL_LABEL, Category
 from council.directory.models import Agency, Block
 from council.extensions import db
-
-COLUMNS = (
-    "block",
-    "category",
-    "kind",
-    "title",
-    "start",
-    "end",
-    "venue",
-    "status",
-    "visibility",
-    "participants",
-    "organizers",
-)
-MAX_ROWS = 10_000
-# Cells that Excel would run as a formula (RELIABILITY trap 12), plus tab and CR.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-STATUS_NAMES = {**{code: code for code in STATUSES}, **{v: k for k, v in STATUSES.items()}}
-VISIBILITY_NAMES = {
-    **{code: code for code in VISIBILITIES},
-    **{v: k for k, v in VISIBILITIES.items()},
-}
-COUNCIL_KIND_NAMES = {
-    **{code: code for code in COUNCIL_KINDS},
-    **{v: k for k, v in COUNCIL_KINDS.items()},
-}
-HQ_KIND_NAMES = {**{code: code for code in HQ_KINDS}, **{v: k for k, v in HQ_KINDS.items()}}
-# A stored status may move forward only; a file that says otherwise keeps the stored one.
-STATUS_MOVES = {
-    "planned": {"planned", "held", "postponed", "cancelled"},
-    "postponed": {"postponed", "held", "cancelled", "planned"},
-    "held": {"held"},
-    "cancelled": {"cancelled"},
-}
+from council.tables.cells import unescape_cell
+from council.tables.reading import Cells
+from council.tables.results import Problem
+from council.tables.text import fold, fold_lookalikes
 
 _DATETIME = re.compile(
     r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
 )
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int | None
-    column: str | None
-    message: str
-    # The user may not import this row at all (another block's, or a headquarters meeting).
-    is_forbidden: bool = False
-
-    def __str__(self) -> str:
-        where = f"{self.line}行目" if self.line else "ファイル"
-        if self.column:
-            where += f" {self.column}列"
-        return f"{where}: {self.message}"
-
-
-class ImportRejected(Exception):
-    """The file was refused whole; nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = sorted(problems, key=lambda p: (p.line or 0, column_order(p.column)))
-
-    @property
-    def is_forbidden(self) -> bool:
-        return any(p.is_forbidden for p in self.problems)
 
 
 @dataclass
@@ -132,52 +72,6 @@ def activity_key(block_id, starts_at: datetime, title: str):
     return (block_id, starts_at.astimezone(UTC), fold_lookalikes(title))
 
 
-def column_order(column: str | None) -> int:
-    return COLUMNS.index(column) if column in COLUMNS else -1
-
-
-def _norm(text: str) -> str:
-    """Width and case folded, for codes and names typed in Excel (ＰＴ, 　関東 …)."""
-    return unicodedata.normalize("NFKC", text).strip().lower()
-
-
-def _unescape(text: str) -> str:
-    """Undo the export's formula guard, so that an exported file imports unchanged."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
-        return text[1:]
-    return text
-
-
-def read_header(cells: list[tuple[str, int]], line: int) -> list[str]:
-    """The column codes of the header row; Japanese headers (件名, 開始 …) are accepted."""
-    names = [column_of(c) or _norm(c) for c, _ in cells]
-    while names and names[-1] == "":
-        names.pop()
-    problems = []
-    for name in names:
-        if name == "":
-            problems.append(Problem(line, None, "見出しが空欄の列があります。"))
-        elif name not in COLUMNS:
-            problems.append(Problem(line, name or None, f"不明な列「{name}」があります。"))
-        elif names.count(name) > 1:
-            problems.append(Problem(line, name, f"列「{name}」が重複しています。"))
-    for name in COLUMNS:
-        if name not in names:
-            problems.append(Problem(line, name, f"列「{name}」がありません。"))
-    if problems:
-        expected = ",".join(COLUMNS)
-        japanese = ",".join(HEADERS.values())
-        problems.append(
-            Problem(
-                line,
-                None,
-                f"1行目(見出し)は次の列にしてください: {expected}(または {japanese})",
-            )
-        )
-        raise ImportRejected(list(dict.fromkeys(problems)))
-    return names
-
-
 # --- validating --------------------------------------------------------------------------
 
 
@@ -190,14 +84,14 @@ class RowChecker:
         self.today = today
         self.blocks: dict[str, Block] = {}
         for block in db.session.scalars(sa.select(Block)):
-            self.blocks[_norm(block.code)] = block
-            self.blocks[_norm(block.name)] = block
+            self.blocks[fold(block.code)] = block
+            self.blocks[fold(block.name)] = block
         self.categories: dict[str, Category] = {}
         for category in db.session.scalars(sa.select(Category)):
             for name in (category.code, category.name, category.short_name):
                 if name:
-                    self.categories[_norm(name)] = category
-        self.agencies = {_norm(a.name): a for a in db.session.scalars(sa.select(Agency))}
+                    self.categories[fold(name)] = category
+        self.agencies = {fold(a.name): a for a in db.session.scalars(sa.select(Agency))}
         self.problems: list[Problem] = []
 
     def problem(self, line, column, message, *, forbidden=False) -> None:
@@ -205,12 +99,7 @@ class RowChecker:
 
     def row(self, start: int, cells: dict[str, tuple[str, int]]) -> ParsedRow | None:
         before = len(self.problems)
-        clean: dict[str, str] = {}
-        for column, (value, line) in cells.items():
-            if "\x00" in value:
-                self.problem(line, column, "使用できない文字(NUL)が含まれています。")
-            else:
-                clean[column] = value.strip()
+        clean = self._without_nul(cells)
 
         def line_of(column):
             return cells[column][1]
@@ -234,18 +123,8 @@ class RowChecker:
         schedule = None
         if category is not None:
             schedule = self._schedule(clean, line_of, date_only=category.is_date_only and block)
-        if schedule and kind == "pt" and fiscal.fiscal_year_of(schedule[0]) < PT_FIRST_FY:
-            self.problem(
-                line_of("kind"), "kind", "プロジェクトチーム(PT)は平成19年度以降の会議です。"
-            )
-        if schedule and status == "held" and fiscal.to_jst(schedule[0]).date() > self.today:
-            self.problem(
-                line_of("status"), "status", "開催日が今日より後の活動は「実施」にできません。"
-            )
-        if "block" in clean and block is not False and self.check_permissions:
-            block_id = block.id if isinstance(block, Block) else None
-            if not permissions.can_import_activities(self.actor, block_id):
-                self.problem(line_of("block"), "block", self._refusal(block), forbidden=True)
+        self._check_dates(line_of, schedule, kind, status)
+        self._check_permission(clean, line_of, block)
         if len(self.problems) > before or category is None or schedule is None or not title:
             return None
         starts_at, ends_at, is_all_day = schedule
@@ -266,6 +145,36 @@ class RowChecker:
             participants=participants,
             organizers=organizers,
         )
+
+    def _without_nul(self, cells: dict[str, tuple[str, int]]) -> dict[str, str]:
+        """The cells stripped; a cell with a NUL is a problem and left out, since PostgreSQL
+        would refuse it."""
+        clean: dict[str, str] = {}
+        for column, (value, line) in cells.items():
+            if "\x00" in value:
+                self.problem(line, column, "使用できない文字(NUL)が含まれています。")
+            else:
+                clean[column] = value.strip()
+        return clean
+
+    def _check_dates(self, line_of, schedule, kind, status) -> None:
+        """Rules that tie the kind and the status to the date: PT meetings began in FY2007,
+        and an activity is held only once its day has come."""
+        if schedule and kind == "pt" and fiscal.fiscal_year_of(schedule[0]) < PT_FIRST_FY:
+            self.problem(
+                line_of("kind"), "kind", "プロジェクトチーム(PT)は平成19年度以降の会議です。"
+            )
+        if schedule and status == "held" and fiscal.to_jst(schedule[0]).date() > self.today:
+            self.problem(
+                line_of("status"), "status", "開催日が今日より後の活動は「実施」にできません。"
+            )
+
+    def _check_permission(self, clean, line_of, block) -> None:
+        """The actor may import rows of the blocks (or headquarters) they may write to only."""
+        if "block" in clean and block is not False and self.check_permissions:
+            block_id = block.id if isinstance(block, Block) else None
+            if not permissions.can_import_activities(self.actor, block_id):
+                self.problem(line_of("block"), "block", self._refusal(block), forbidden=True)
 
     def _refusal(self, block) -> str:
         if block == NATIONAL:
@@ -288,9 +197,9 @@ class RowChecker:
         value = clean["block"]
         if value == "":
             return None
-        if _norm(value) in (NATIONAL, NATIONAL_LABEL):
+        if fold(value) in (NATIONAL, NATIONAL_LABEL):
             return NATIONAL
-        block = self.blocks.get(_norm(value))
+        block = self.blocks.get(fold(value))
         if block is None:
             self.problem(
                 line_of("block"),
@@ -311,7 +220,7 @@ class RowChecker:
             self.problem(line_of("category"), "category", "区分を入力してください。")
             return None, None
         else:
-            category = self.categories.get(_norm(value))
+            category = self.categories.get(fold(value))
             if category is None:
                 self.problem(
                     line_of("category"),
@@ -329,7 +238,7 @@ class RowChecker:
                     "本府省の会議(ブロック空欄)の区分は空欄か council にしてください。",
                 )
                 return None, None
-            kind = HQ_KIND_NAMES.get(_norm(kind_text))
+            kind = HQ_KIND_NAMES.get(fold(kind_text))
             if kind is None:
                 self.problem(
                     line_of("kind"),
@@ -337,7 +246,7 @@ class RowChecker:
                     "本府省の会議の種別は wg / pt / tf のいずれかにしてください。",
                 )
         elif category.code == "council":
-            kind = COUNCIL_KIND_NAMES.get(_norm(kind_text))
+            kind = COUNCIL_KIND_NAMES.get(fold(kind_text))
             if kind is None:
                 self.problem(
                     line_of("kind"),
@@ -351,7 +260,7 @@ class RowChecker:
     def _text(self, clean, line_of, column, label, limit, required=False) -> str | None:
         if column not in clean:
             return None
-        value = _unescape(clean[column])
+        value = unescape_cell(clean[column])
         if required and not value:
             self.problem(line_of(column), column, f"{label}を入力してください。")
         elif len(value) > limit:
@@ -372,7 +281,7 @@ class RowChecker:
         value = clean.get(column, "")
         if value == "":
             return None
-        code = names.get(_norm(value)) or names.get(value)
+        code = names.get(fold(value)) or names.get(value)
         if code is None:
             self.problem(
                 line_of(column),
@@ -382,7 +291,7 @@ class RowChecker:
         return code
 
     def _participants(self, clean, line_of) -> int | None:
-        value = _norm(clean.get("participants", "")).replace(",", "")
+        value = fold(clean.get("participants", "")).replace(",", "")
         if value == "":
             return None
         message = f"参加者数は0以上{PARTICIPANTS_MAX:,}以下の整数で入力してください。"
@@ -396,14 +305,14 @@ class RowChecker:
         return number
 
     def _organizers(self, clean, line_of) -> list[Agency] | None:
-        value = _unescape(clean.get("organizers", ""))
+        value = unescape_cell(clean.get("organizers", ""))
         if value == "":
             return None
         found = []
         for name in unicodedata.normalize("NFKC", value).split(";"):
             if not name.strip():
                 continue
-            agency = self.agencies.get(_norm(name))
+            agency = self.agencies.get(fold(name))
             if agency is None:
                 self.problem(
                     line_of("organizers"),
@@ -417,7 +326,7 @@ class RowChecker:
 
     def _moment(self, text: str, line: int, column: str):
         """(date, time or None) from 2007-11-28 / 2007/11/28 14:00, or None with a problem."""
-        match = _DATETIME.match(_norm(text))
+        match = _DATETIME.match(fold(text))
         try:
             if match is None:
                 raise ValueError
@@ -445,7 +354,7 @@ class RowChecker:
             self.problem(line_of("start"), "start", "開始日を入力してください。")
             return None
         start = self._moment(clean["start"], line_of("start"), "start")
-        end_text = _norm(clean["end"])
+        end_text = fold(clean["end"])
         end = (None, None)
         if end_text and (match := _TIME.match(end_text)) and start and start[1] is not None:
             # "16:00" alone: the same day as the start.
@@ -466,7 +375,10 @@ class RowChecker:
             return None
 
 
-def check_record(checker: RowChecker, header: list[str], start: int, cells) -> ParsedRow | None:
+def check_record(
+    checker: RowChecker, header: list[str], start: int, cells: Cells
+) -> ParsedRow | None:
+    """The record as a ParsedRow, or None with a problem when its cells do not fit the header."""
     if len(cells) < len(header):
         checker.problem(
             start, None, f"列の数が足りません({len(header)}列必要なところ{len(cells)}列です)。"
