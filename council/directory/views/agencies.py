@@ -4,10 +4,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
+from council.audit.hooks import with_reason
 from council.directory import queries, services
 from council.directory.forms import AgencyCreateForm, AgencyForm, fy_choices
 from council.directory.models import Agency, Block
-from council.directory.views.blueprint import bp, button, with_reason
+from council.directory.views.blueprint import bp, button
 from council.extensions import db
 from council.formfields import ReasonForm
 from council.locking import EditConflict, parse_version

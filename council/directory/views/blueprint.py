@@ -2,8 +2,6 @@
 
 from flask import Blueprint, abort
 
-from council.audit.hooks import set_reason
-from council.extensions import db
 from council.web.forms import save_form
 
 bp = Blueprint("directory", __name__)
@@ -17,13 +15,3 @@ def button(form, action) -> None:
     saved = save_form(form, action)
     if not saved:
         abort(saved.status, description=str(saved.error) if saved.error else None)
-
-
-def with_reason(form, action):
-    """The action, run with the form's reason attached to the audit entries it writes."""
-
-    def act():
-        set_reason(db.session, form.reason.data or "")
-        return action()
-
-    return act

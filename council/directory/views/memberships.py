@@ -5,10 +5,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
+from council.audit.hooks import with_reason
 from council.directory import queries, services
 from council.directory.forms import ContactForm, MembershipAddForm, MembershipForm, fy_choices
 from council.directory.models import Agency, Contact, Membership
-from council.directory.views.blueprint import bp, button, with_reason
+from council.directory.views.blueprint import bp, button
 from council.extensions import db
 from council.formfields import ReasonForm
 from council.web.forms import save_form
