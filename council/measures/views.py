@@ -143,6 +143,18 @@ def new_published():
     ), saved.status
 
 
+def _slot_values(form) -> dict:
+    """What both slot-figure forms (a new year, a correction) pass to their service."""
+    return dict(
+        actor=current_user,
+        amount_million=form.amount_million.data,
+        adopted=form.adopted.data,
+        continued=form.continued.data,
+        regions=form.regions.data,
+        reason=form.reason.data or "",
+    )
+
+
 @bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_slot(slot_id: int):
@@ -151,15 +163,7 @@ def edit_slot(slot_id: int):
     form = forms.SlotFigureForm(obj=slot)
     saved = save_form(
         form,
-        lambda: services.update_slot_figure(
-            slot,
-            actor=current_user,
-            amount_million=form.amount_million.data,
-            adopted=form.adopted.data,
-            continued=form.continued.data,
-            regions=form.regions.data,
-            reason=form.reason.data or "",
-        ),
+        lambda: services.update_slot_figure(slot, **_slot_values(form)),
     )
     if saved:
         flash("他府省連携枠の数値を保存しました。", "success")
@@ -175,14 +179,7 @@ def new_slot():
     saved = save_form(
         form,
         lambda: services.create_slot_figure(
-            actor=current_user,
-            programme=form.programme.data,
-            fiscal_year=form.fiscal_year.data,
-            amount_million=form.amount_million.data,
-            adopted=form.adopted.data,
-            continued=form.continued.data,
-            regions=form.regions.data,
-            reason=form.reason.data or "",
+            programme=form.programme.data, fiscal_year=form.fiscal_year.data, **_slot_values(form)
         ),
     )
     if saved:

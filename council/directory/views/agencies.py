@@ -25,6 +25,17 @@ def _set_place_choices(form: AgencyForm) -> None:
     ]
 
 
+def _agency_values(form: AgencyForm) -> dict:
+    """The agency's own fields, as both the new and the edit form post them."""
+    return {
+        "name": form.name.data,
+        "kind": form.kind.data,
+        "ministry_id": form.ministry_id.data,
+        "prefecture_id": form.prefecture_id.data,
+        "city": form.city.data or "",
+    }
+
+
 def _create_form(blocks: list[Block]) -> AgencyCreateForm:
     """The form offers only the blocks this user maintains; a new page starts on the block the
     user came from (?block=) and the current fiscal year."""
@@ -56,13 +67,7 @@ def new_agency():
     def create() -> Agency:
         require(permissions.can_manage_block_directory(current_user, form.block_id.data))
         return services.create_agency(
-            name=form.name.data,
-            kind=form.kind.data,
-            ministry_id=form.ministry_id.data,
-            prefecture_id=form.prefecture_id.data,
-            city=form.city.data or "",
-            block_id=form.block_id.data,
-            first_fy=form.first_fy.data,
+            **_agency_values(form), block_id=form.block_id.data, first_fy=form.first_fy.data
         )
 
     saved = save_form(form, create)
@@ -83,11 +88,7 @@ def edit_agency(agency_id: int):
         form,
         lambda: services.update_agency(
             agency,
-            name=form.name.data,
-            kind=form.kind.data,
-            ministry_id=form.ministry_id.data,
-            prefecture_id=form.prefecture_id.data,
-            city=form.city.data or "",
+            **_agency_values(form),
             expected_version=parse_version(form.version.data),
         ),
     )
