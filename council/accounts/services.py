@@ -13,15 +13,16 @@ from council.accounts.passwords import (
     verify_password,
 )
 from council.audit.hooks import record
+from council.errors import Conflict, DomainError
 from council.extensions import db, utc_now
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refused account operation; the message is shown to the user."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+
+class AccountConflict(AccountError, Conflict):
+    """Refused because of who acts or what is left (oneself, the last administrator): 409."""
 
 
 # No 0/O, 1/l/I: initial passwords are read off a screen and typed in by hand.
@@ -100,6 +101,15 @@ def check_password(user: User, password: str) -> bool:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
+
+
+def change_own_password(user: User, *, current: str, new: str, keep: str | None) -> None:
+    """A user's change of their own password: the current one must be right. Every other
+    session of the user ends; the one in use (`keep`) goes on."""
+    if not check_password(user, current):
+        raise AccountError("現在のパスワードが正しくありません。", "current_password")
+    user.password_hash = hash_password(new)
+    revoke_all_sessions(user, keep=keep)
 
 
 def unlock_login(user: User) -> None:
@@ -239,9 +249,9 @@ def reset_password(user: User) -> str:
 def deactivate_user(user: User, *, actor: User | None = None) -> None:
     """Deactivation ends every session and revokes every API and feed token at once."""
     if actor is not None and actor.id == user.id:
-        raise AccountError("自分自身を無効にすることはできません。")
+        raise AccountConflict("自分自身を無効にすることはできません。")
     if user.role == "admin" and user.is_active and _other_active_admins(user) == 0:
-        raise AccountError("最後のシステム管理者は無効にできません。")
+        raise AccountConflict("最後のシステム管理者は無効にできません。")
     user.is_active_user = False
     revoke_all_sessions(user)
     revoke_api_tokens(user)

@@ -13,7 +13,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from council.audit.models import AuditEntry
-from council.extensions import utc_now
+from council.extensions import db, utc_now
 
 
 def set_actor(session, actor, reason: str = "", ip: str = "") -> None:
@@ -26,6 +26,17 @@ def set_actor(session, actor, reason: str = "", ip: str = "") -> None:
 
 def set_reason(session, reason: str) -> None:
     session.info["audit_reason"] = reason
+
+
+def with_reason(form, action):
+    """The action, run with the form's `reason` field attached to the audit entries it writes;
+    for `save_form`, which reads the reason only once the form has validated."""
+
+    def act():
+        set_reason(db.session, form.reason.data or "")
+        return action()
+
+    return act
 
 
 def _json(value):

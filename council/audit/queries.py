@@ -34,7 +34,7 @@ def history_for_objects(objects: dict[str, list[int]], *, viewer=None, limit: in
         .limit(limit)
     )
     if viewer is not None:
-        query = query.where(permissions.visible_audit_clause(viewer))
+        query = query.where(permissions.visible_audit_clause(viewer, AuditEntry.block_ids))
     return list(db.session.scalars(query))
 
 
@@ -50,7 +50,9 @@ class AuditFilters:
 
 def search_entries(viewer, filters: AuditFilters, *, page: int = 1, per_page: int = 50):
     """One page of the entries `viewer` may see, newest first, and the number of matches."""
-    query = sa.select(AuditEntry).where(permissions.visible_audit_clause(viewer))
+    query = sa.select(AuditEntry).where(
+        permissions.visible_audit_clause(viewer, AuditEntry.block_ids)
+    )
     if filters.object_type:
         query = query.where(AuditEntry.object_type == filters.object_type)
     if filters.object_id is not None:

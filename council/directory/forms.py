@@ -52,8 +52,9 @@ class AgencyForm(FlaskForm):
                 "(府省に属さない都道府県・大学などは、種別を選び直してください。)"
             )
 
-    # The moment the user loaded the agency: a save over someone else's newer save is refused.
-    loaded_at = HiddenField()
+    # The version the user loaded (council.locking): a save over someone else's newer save is
+    # refused.
+    version = HiddenField()
 
 
 class AgencyCreateForm(AgencyForm):
@@ -107,10 +108,6 @@ class ContactForm(FlaskForm):
         ],
     )
     phone = _text("電話番号", 30)
-
-
-class ReasonForm(FlaskForm):
-    reason = _text("理由(任意)", 500)
 
 
 class ImportForm(FlaskForm):

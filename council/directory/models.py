@@ -69,6 +69,8 @@ class Agency(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+    # Increased by every save (council.locking): the edit form carries the version it loaded.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     ministry: Mapped[Ministry | None] = relationship()
     prefecture: Mapped["Prefecture | None"] = relationship()
@@ -78,6 +80,8 @@ class Agency(db.Model):
     contacts: Mapped[list["Contact"]] = relationship(
         back_populates="agency", cascade="all, delete-orphan", order_by="Contact.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     audit_fields = ("name", "kind", "ministry_id", "prefecture_id", "city", "is_active")
 

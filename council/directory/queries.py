@@ -5,14 +5,41 @@ from sqlalchemy.orm import selectinload
 
 from council.directory.models import Agency, Block, Membership, Ministry, membership_clause
 from council.extensions import db
+from council.reference.models import Prefecture
 
 
 def list_blocks() -> list[Block]:
     return db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all()
 
 
-def get_block_by_code(code: str) -> Block | None:
-    return db.session.scalar(sa.select(Block).where(Block.code == code))
+def list_ministries() -> list[Ministry]:
+    return list(db.session.scalars(sa.select(Ministry).order_by(Ministry.sort_order)))
+
+
+def list_prefectures() -> list[Prefecture]:
+    return list(db.session.scalars(sa.select(Prefecture).order_by(Prefecture.id)))
+
+
+def membership_candidates(block: Block) -> list[Agency]:
+    """Active agencies not currently seated on the block, in ministry then name order (an
+    agency that left may join again for a new period)."""
+    current_ids = set(
+        db.session.scalars(
+            sa.select(Membership.agency_id).where(
+                Membership.block_id == block.id, Membership.last_fy.is_(None)
+            )
+        )
+    )
+    return [
+        a
+        for a in db.session.scalars(
+            sa.select(Agency)
+            .join(Ministry, Ministry.id == Agency.ministry_id)
+            .where(Agency.is_active.is_(True))
+            .order_by(Ministry.sort_order, Agency.name)
+        )
+        if a.id not in current_ids
+    ]
 
 
 def organisation_filters(kind: str | None, prefecture_id: int | None) -> list:

@@ -13,31 +13,30 @@ from council.directory.models import (
     Contact,
     Membership,
 )
+from council.errors import Conflict, DomainError
 from council.extensions import db
 from council.fiscal import fiscal_year_label
+from council.locking import check_version
 
 
-class DirectoryError(Exception):
+class DirectoryError(DomainError):
     """A refused change; the message is shown to the user (next to `field` when given)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+
+class DirectoryConflict(DirectoryError, Conflict):
+    """The change is refused because of the record's state (a secretariat's seat, an agency's
+    only membership): 409."""
 
 
-class DirectoryConflict(DirectoryError):
-    """Someone saved the agency after the user loaded it."""
+STALE_AGENCY = (
+    "他の利用者がこの機関を先に更新しました。最新の内容を確認してから、もう一度保存してください。"
+)
 
 
 def _check_name_free(name: str, *, exclude: Agency | None = None) -> None:
     other = db.session.scalar(sa.select(Agency).where(Agency.name == name))
     if other is not None and other is not exclude:
         raise DirectoryError(f"「{name}」は既に登録されています。", "name")
-
-
-def version_token(agency: Agency) -> str:
-    """What the edit form carries to detect a concurrent save (the last update time)."""
-    return agency.updated_at.isoformat() if agency.updated_at else ""
 
 
 def _check_ministry(kind: str, ministry_id: int | None) -> None:
@@ -80,13 +79,12 @@ def update_agency(
     kind: str,
     ministry_id: int | None,
     city: str,
-    expected_version: str | None = None,
+    expected_version: int | None = None,
     prefecture_id: int | None = None,
 ) -> None:
-    if expected_version and expected_version != version_token(agency):
-        raise DirectoryConflict(
-            "他の利用者がこの機関を先に更新しました。最新の内容を確認してから、もう一度保存してください。"
-        )
+    """Change an agency's own fields; a save based on a copy older than `expected_version` is
+    refused (EditConflict) instead of overwriting the other user's change."""
+    check_version(agency, expected_version, STALE_AGENCY)
     _check_name_free(name, exclude=agency)
     _check_ministry(kind, ministry_id)
     ministry_id = ministry_id if kind in MINISTRY_KINDS else None
@@ -170,10 +168,10 @@ def delete_membership(membership: Membership) -> None:
     """Remove a membership entered by mistake (the audit log keeps what it was). Ending a
     real membership is update_membership(last_fy=…), which keeps the roster of past years."""
     if membership.is_secretariat:
-        raise DirectoryError("事務局を務める機関の参加は削除できません。")
+        raise DirectoryConflict("事務局を務める機関の参加は削除できません。")
     agency = membership.agency
     if len(agency.memberships) == 1:
-        raise DirectoryError(
+        raise DirectoryConflict(
             "この機関が参加する唯一のブロックのため削除できません。機関を廃止にしてください。"
         )
     # Deleted through the session, not the collection, so the audit entry still knows the

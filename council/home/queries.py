@@ -192,7 +192,7 @@ def recent_changes(user, limit: int = CHANGES_LIMIT):
     if permissions.can_view_audit(user):
         stmt = (
             sa.select(AuditEntry)
-            .where(permissions.visible_audit_clause(user))
+            .where(permissions.visible_audit_clause(user, AuditEntry.block_ids))
             .options(joinedload(AuditEntry.actor))
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
             .limit(limit)

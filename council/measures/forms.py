@@ -16,8 +16,6 @@ from council import fiscal
 from council.cleaning import strip
 from council.formfields import ChoiceField, FiscalYearField, optional_id, plain_text
 
-MIN_FY = 2000
-MAX_FY = 2100
 MAX_AMOUNT = 10_000_000  # million yen: ten trillion yen, far above any programme
 NEW_LINES = 2
 
@@ -51,7 +49,9 @@ def _amount(label: str, *, required: bool = False):
 
 def _year(label: str, *, required: bool = False):
     validators = [InputRequired(f"{label}を入力してください。") if required else Optional()]
-    return FiscalYearField(label, validators=validators, min_year=MIN_FY, max_year=MAX_FY)
+    return FiscalYearField(
+        label, validators=validators, min_year=fiscal.FIRST_YEAR, max_year=fiscal.LAST_YEAR
+    )
 
 
 def _count(label: str):

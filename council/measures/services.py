@@ -9,16 +9,13 @@ import sqlalchemy as sa
 
 from council import fiscal
 from council.audit.hooks import record, set_reason
+from council.errors import DomainError
 from council.extensions import db
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
 
 
-class MeasureError(Exception):
+class MeasureError(DomainError):
     """A refused change; the message is shown next to the field it names."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _check_unique_name(name: str, measure: Measure | None) -> None:
@@ -170,6 +167,18 @@ def set_published_total(
         total.note = ""
     db.session.flush()
     return total
+
+
+def add_published_total(year: int, **values) -> PublishedTotal:
+    """A published total for a year that has none yet; a correction of an existing one goes
+    through set_published_total (the list's 修正 link)."""
+    exists = db.session.scalar(sa.select(PublishedTotal).where(PublishedTotal.fiscal_year == year))
+    if exists is not None:
+        raise MeasureError(
+            f"{fiscal.fiscal_year_label(year)}の公表合計額は既にあります。一覧の「修正」から変更してください。",
+            field="fiscal_year",
+        )
+    return set_published_total(year, **values)
 
 
 def update_slot_figure(

@@ -7,6 +7,7 @@ host prefecture and the block whose region it is in (a link that never counts fo
 and from FY2007 the seminars are backed (後援) by headquarters.
 """
 
+import json
 from importlib import resources
 
 import sqlalchemy as sa
@@ -15,7 +16,6 @@ from council.activities.models import Activity
 from council.directory.models import Agency
 from council.extensions import db
 from council.reference.models import Prefecture
-from council.seed import load_json
 from council.tables.registry import import_table
 from council.tables.results import ImportSummary
 
@@ -49,9 +49,16 @@ def events_csv() -> bytes:
     return resources.files("council.data").joinpath(EVENTS_FILE).read_bytes()
 
 
+def city_prefectures() -> dict[str, str]:
+    """Host city → JIS prefecture code, from the directory's data file (which the seed also
+    reads); read here, since a domain does not import the application's entry points."""
+    text = resources.files("council.data").joinpath("directory.json").read_text("utf-8")
+    return json.loads(text)["city_prefectures"]
+
+
 def place_events(activities) -> None:
     """Host city and prefecture from the venue, the region block from the prefecture."""
-    codes = load_json("directory.json")["city_prefectures"]
+    codes = city_prefectures()
     prefectures = {p.code: p for p in db.session.scalars(sa.select(Prefecture))}
     for activity in activities:
         prefecture = prefectures.get(codes.get(activity.venue, ""))

@@ -162,25 +162,34 @@ def test_a_stale_edit_is_refused_and_keeps_the_users_text(make_user, client, log
     user = make_user(role="secretariat", block="kanto")
     login_as(user)
     form = client.get(f"/agencies/{agency.id}/edit").get_data(as_text=True)
-    loaded_at = form.split('name="loaded_at" type="hidden" value="')[1].split('"')[0]
+    version = form.split('name="version" type="hidden" value="')[1].split('"')[0]
     other = login_as(make_user(role="admin"), c=app.test_client())
     other_form = other.get(f"/agencies/{agency.id}/edit").get_data(as_text=True)
-    other_loaded = other_form.split('name="loaded_at" type="hidden" value="')[1].split('"')[0]
+    other_loaded = other_form.split('name="version" type="hidden" value="')[1].split('"')[0]
     assert (
         other.post(
             f"/agencies/{agency.id}/edit",
-            data=_edit_data(agency, city="先に保存", loaded_at=other_loaded),
+            data=_edit_data(agency, city="先に保存", version=other_loaded),
         ).status_code
         == 302
     )
     response = client.post(
         f"/agencies/{agency.id}/edit",
-        data=_edit_data(agency, city="後から保存", loaded_at=loaded_at),
+        data=_edit_data(agency, city="後から保存", version=version),
     )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "他の利用者がこの機関を先に更新しました" in html and 'value="後から保存"' in html
     assert _agency("関東総合通信局").city == "先に保存"
+    # The form now carries the newer version: saving again is deliberate and goes through.
+    seen = html.split('name="version" type="hidden" value="')[1].split('"')[0]
+    assert seen != version
+    response = client.post(
+        f"/agencies/{agency.id}/edit",
+        data=_edit_data(agency, city="後から保存", version=seen),
+    )
+    assert response.status_code == 302
+    assert _agency("関東総合通信局").city == "後から保存"
 
 
 def test_post_without_csrf_changes_nothing(make_user, client, login_as):

@@ -1,13 +1,10 @@
-"""The audit log: read-only pages. No route here or anywhere edits or deletes an entry."""
-
-from datetime import date
+"""The audit log's pages (変更履歴, blueprint `audit`): read-only. No route here or anywhere
+edits or deletes an entry. The log itself, its hook on the session and its queries are the core
+package council.audit; these pages are a reader of it like any other domain."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import Length, Optional, ValidationError
 
 from council import permissions
 from council.accounts.models import User
@@ -16,45 +13,10 @@ from council.audit import labels, queries
 from council.converters import id_arg, page_arg
 from council.directory.models import Agency, Block
 from council.extensions import db
-from council.formfields import ChoiceField, JapaneseDateField, plain_text
+from council.history.forms import AuditFilterForm
+from council.web.requests import require
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-
-class AuditFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET search form
-
-    object_type = ChoiceField("対象の種類", validate_choice=False, validators=[plain_text])
-    block = ChoiceField("ブロック", validate_choice=False, validators=[plain_text])
-    actor = StringField(
-        "操作者(メールアドレスの一部)",
-        validators=[
-            Optional(),
-            Length(max=100, message="100文字以内で入力してください。"),
-            plain_text,
-        ],
-    )
-    date_from = JapaneseDateField("期間(開始日)", validators=[Optional()])
-    date_to = JapaneseDateField("期間(終了日)", validators=[Optional()])
-
-    def validate_date_from(self, field):
-        _in_range(field)
-
-    def validate_date_to(self, field):
-        _in_range(field)
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("終了日は開始日以降の日付を指定してください。")
-
-
-# Dates at the ends of the calendar (0001-01-01, 9999-12-31) overflow once moved to UTC or a
-# day on; nothing in the log is that old or that far ahead.
-DATE_RANGE = (date(1900, 1, 1), date(2999, 12, 31))
-
-
-def _in_range(field) -> None:
-    if field.data and not DATE_RANGE[0] <= field.data <= DATE_RANGE[1]:
-        raise ValidationError("日付は1900年から2999年までの範囲で指定してください。")
 
 
 @bp.app_template_filter("audit_type")
@@ -110,8 +72,7 @@ def _audit_object_url(entry) -> str | None:
 @bp.route("/")
 @login_required
 def index():
-    if not permissions.can_view_audit(current_user):
-        abort(403)
+    require(permissions.can_view_audit(current_user))
     form = AuditFilterForm(request.args)
     blocks = db.session.scalars(sa.select(Block).order_by(Block.sort_order)).all()
     if not permissions.is_staff(current_user):
