@@ -41,9 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
     from council.analysis.funding.views import bp as funding_bp
     from council.analysis.network.views import bp as network_bp
     from council.api.views import bp as api_bp
-    from council.history.views import bp as audit_bp
     from council.calendars.views import bp as calendars_bp
     from council.directory.views import bp as directory_bp
+    from council.history.views import bp as audit_bp
     from council.home.views import bp as home_bp
     from council.measures.views import bp as measures_bp
     from council.notices.views import bp as notices_bp
