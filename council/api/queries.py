@@ -10,7 +10,7 @@ from council.activities.models import NATIONAL, Activity, Category
 from council.directory.models import Block
 from council.extensions import db
 from council.figures.axes import axes, check_year
-from council.figures.snapshots import latest_snapshots
+from council.figures.snapshots import latest_snapshots, moment_text
 from council.submissions.models import SUBMISSION_KINDS
 
 
@@ -74,15 +74,8 @@ def list_activities(
     return total, [_activity(r) for r in rows]
 
 
-def _moment(value: datetime | None, date_only: bool) -> str | None:
-    """ISO 8601 in Japan time (+09:00), or the date alone for dateless activities."""
-    if value is None:
-        return None
-    local = fiscal.to_jst(value)
-    return local.date().isoformat() if date_only else local.isoformat()
-
-
 def _activity(r) -> dict:
+    # ISO 8601 in Japan time (+09:00), or the date alone for dateless activities.
     date_only = bool(r.is_date_only or r.is_all_day)
     return {
         "id": r.id,
@@ -91,8 +84,8 @@ def _activity(r) -> dict:
         "category": r.category,
         "kind": r.kind,
         "title": r.title,
-        "start": _moment(r.starts_at, date_only),
-        "end": _moment(r.ends_at, date_only),
+        "start": moment_text(r.starts_at, date_only),
+        "end": moment_text(r.ends_at, date_only),
         "venue": r.venue,
         "status": r.status,
         "visibility": r.visibility,

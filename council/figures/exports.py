@@ -1,7 +1,7 @@
 """Tables as CSV (UTF-8 with BOM, so Excel reads Japanese) and XLSX sheets: the helpers that
 every export shares (the fiscal-year tables, the submissions' overview, the analysis).
 
-Pure functions: rows in, bytes out. Every text cell goes through an escape, because Excel runs
+Pure functions: rows in, bytes out (and `download`, the response that carries them). Every text cell goes through an escape, because Excel runs
 formulas from a CSV, and openpyxl turns a string that starts with "=" into a formula
 (RELIABILITY trap 12).
 """
@@ -9,8 +9,10 @@ formulas from a CSV, and openpyxl turns a string that starts with "=" into a for
 import csv
 import io
 from datetime import date
+from pathlib import PurePath
 from urllib.parse import quote
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -30,6 +32,22 @@ def escape_text(value: str) -> str:
 def content_disposition(ascii_name: str, name: str) -> str:
     """attachment with an ASCII fallback and the Japanese name as RFC 5987 filename*."""
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+MIMETYPES = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(body: bytes, ascii_name: str, name: str) -> Response:
+    """A file for the browser to save: its type by the extension, the Japanese name with an
+    ASCII fallback."""
+    return Response(
+        body,
+        mimetype=MIMETYPES[PurePath(ascii_name).suffix],
+        headers={"Content-Disposition": content_disposition(ascii_name, name)},
+    )
 
 
 # --- CSV --------------------------------------------------------------------------------------

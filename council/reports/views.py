@@ -3,7 +3,7 @@ the print view and the CSV/XLSX exports."""
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
@@ -15,7 +15,7 @@ from council.figures.axes import Axes, Axis, ReportError, axes
 from council.figures.charts import Column, stacked_bars
 from council.figures.counts import HQ, MEASURES, PLAN_VS_ACTUAL, year_figures
 from council.figures.details import activities_behind, detail_rows
-from council.figures.exports import content_disposition, to_csv
+from council.figures.exports import download, to_csv
 from council.reports import cache, exports, queries
 from council.web.requests import require, year_or_404
 
@@ -276,15 +276,7 @@ def csv_export(year: int):
     else:
         table = exports.matrix_rows(figures)
     names = {"matrix": "活動実績", "detail": "活動実績詳細", "plan": "活動計画", "hq": "本府省会議"}
-    return Response(
-        to_csv(table),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": content_disposition(
-                f"fy{year}_{part}.csv", f"{figures.label}_{names[part]}.csv"
-            )
-        },
-    )
+    return download(to_csv(table), f"fy{year}_{part}.csv", f"{figures.label}_{names[part]}.csv")
 
 
 @bp.route("/fy/<int:year>.xlsx")
@@ -296,12 +288,4 @@ def xlsx_export(year: int):
     rows = detail_rows(year, None, current_user, ax=ax)
     national = detail_rows(year, NATIONAL, current_user, ax=ax)
     body = exports.to_xlsx(figures, rows, now=utc_now(), national=national)
-    return Response(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": content_disposition(
-                f"fy{year}_report.xlsx", f"{figures.label}_活動実績.xlsx"
-            )
-        },
-    )
+    return download(body, f"fy{year}_report.xlsx", f"{figures.label}_活動実績.xlsx")

@@ -1,7 +1,7 @@
 """The annual submission cycle: the completeness check, submitting a record or plan to
 headquarters, returning it, the frozen snapshots and headquarters' overview of a fiscal year."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -12,7 +12,7 @@ from council.extensions import db, utc_now
 from council.figures import plans
 from council.figures.axes import axes
 from council.figures.completeness import FIXES
-from council.figures.exports import content_disposition
+from council.figures.exports import download
 from council.submissions import exports, labels, queries, services
 from council.submissions.forms import ReturnForm, SubmitForm, new_form_token
 from council.submissions.models import SUBMISSION_KINDS
@@ -80,15 +80,7 @@ def export(year: int):
     require(permissions.can_view_submissions(current_user))
     state = queries.year_state(year)
     body = exports.to_xlsx(state, plans.plan_vs_actual(year), now=utc_now())
-    return Response(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": content_disposition(
-                f"fy{year}_submissions.xlsx", f"{state.label}_提出状況.xlsx"
-            )
-        },
-    )
+    return download(body, f"fy{year}_submissions.xlsx", f"{state.label}_提出状況.xlsx")
 
 
 def _render_block(year, block, *, forms=None, errors=None, status=200):
