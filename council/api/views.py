@@ -17,6 +17,7 @@ from council.activities.models import NATIONAL, STATUSES
 from council.analysis.funding import queries as funding_queries
 from council.analysis.network import service as network_service
 from council.api import queries
+from council.errors import DomainError
 from council.figures.axes import ReportError, axes
 from council.figures.counts import HQ, year_figures
 
@@ -26,7 +27,9 @@ DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
 
 
-class ApiError(Exception):
+class ApiError(DomainError):
+    """A refused API call, answered as JSON with its own status (400, 401, 403, 404)."""
+
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
