@@ -1,4 +1,5 @@
-"""Reads for the JSON API: the activity list, limited to what the caller may see."""
+"""Reads for the JSON API: the activity list, limited to what the caller may see, and the
+submissions of a fiscal year (from the shared figures)."""
 
 from datetime import datetime
 
@@ -8,6 +9,9 @@ from council import fiscal, permissions
 from council.activities.models import NATIONAL, Activity, Category
 from council.directory.models import Block
 from council.extensions import db
+from council.figures.axes import axes, check_year
+from council.figures.snapshots import latest_snapshots, moment_text
+from council.submissions.models import SUBMISSION_KINDS
 
 
 def list_activities(
@@ -70,15 +74,8 @@ def list_activities(
     return total, [_activity(r) for r in rows]
 
 
-def _moment(value: datetime | None, date_only: bool) -> str | None:
-    """ISO 8601 in Japan time (+09:00), or the date alone for dateless activities."""
-    if value is None:
-        return None
-    local = fiscal.to_jst(value)
-    return local.date().isoformat() if date_only else local.isoformat()
-
-
 def _activity(r) -> dict:
+    # ISO 8601 in Japan time (+09:00), or the date alone for dateless activities.
     date_only = bool(r.is_date_only or r.is_all_day)
     return {
         "id": r.id,
@@ -87,10 +84,41 @@ def _activity(r) -> dict:
         "category": r.category,
         "kind": r.kind,
         "title": r.title,
-        "start": _moment(r.starts_at, date_only),
-        "end": _moment(r.ends_at, date_only),
+        "start": moment_text(r.starts_at, date_only),
+        "end": moment_text(r.ends_at, date_only),
         "venue": r.venue,
         "status": r.status,
         "visibility": r.visibility,
         "participants": r.participants,
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return fiscal.to_jst(moment).replace(microsecond=0).isoformat()
+
+
+def year_submissions(fiscal_year: int, block_ids: list[int] | None = None) -> dict:
+    """The body of GET /api/v1/submissions/<year>: every block asked for (all ten when None),
+    each with its record and plan as {"state", "submitted_at", "counts"}. Two statements."""
+    check_year(fiscal_year)
+    ax = axes()
+    blocks = [b for b in ax.blocks if block_ids is None or b.id in block_ids]
+    latest = latest_snapshots(fiscal_year, [b.id for b in blocks], with_details=False)
+    out = {}
+    for b in blocks:
+        entry = {}
+        for kind in SUBMISSION_KINDS:
+            pair = latest.get((b.id, kind))
+            if pair is None:
+                entry[kind] = {"state": "none", "submitted_at": None, "counts": None}
+                continue
+            submission, snapshot = pair
+            entry[kind] = {
+                "state": submission.state,
+                "submitted_at": _iso(submission.submitted_at),
+                "counts": {c.code: int(snapshot.counts.get(c.code, 0)) for c in ax.categories},
+            }
+        out[b.code] = entry
+    return {"fiscal_year": fiscal_year, "blocks": out}

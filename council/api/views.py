@@ -12,15 +12,14 @@ import json
 from flask import Blueprint, Response, request
 from flask_login import current_user
 
-from council import permissions
+from council import fiscal, permissions
 from council.activities.models import NATIONAL, STATUSES
 from council.analysis.funding import queries as funding_queries
-from council.analysis.funding.models import MAX_FY, MIN_FY
 from council.analysis.network import service as network_service
 from council.api import queries
-from council.reports import queries as reports
-from council.reports.queries import HQ, ReportError
-from council.submissions import queries as submission_queries
+from council.errors import DomainError
+from council.figures.axes import ReportError, axes
+from council.figures.counts import HQ, year_figures
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -28,7 +27,9 @@ DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10_000
 
 
-class ApiError(Exception):
+class ApiError(DomainError):
+    """A refused API call, answered as JSON with its own status (400, 401, 403, 404)."""
+
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
@@ -85,9 +86,9 @@ def activities():
     fiscal_year = _int_arg(
         "fy",
         None,
-        reports.MIN_YEAR,
-        reports.MAX_YEAR,
-        f"fy には年度を西暦の整数({reports.MIN_YEAR}〜{reports.MAX_YEAR}、例: 2007)で指定してください。",
+        fiscal.FIRST_YEAR,
+        fiscal.LAST_YEAR,
+        f"fy には年度を西暦の整数({fiscal.FIRST_YEAR}〜{fiscal.LAST_YEAR}、例: 2007)で指定してください。",
     )
     limit = _int_arg(
         "limit",
@@ -102,7 +103,7 @@ def activities():
         raise ApiError(
             400, "status には planned、held、cancelled、postponed のいずれかを指定してください。"
         )
-    ax = reports.axes()
+    ax = axes()
     block_code = request.args.get("block") or None
     block = None
     if block_code is not None and block_code not in (HQ, NATIONAL):
@@ -135,7 +136,7 @@ def fiscal_year_report(year: int):
     if not permissions.can_view_reports(current_user):
         raise ApiError(403, "この集計を見る権限がありません。")
     try:
-        figures = reports.year_figures(year)
+        figures = year_figures(year)
     except ReportError as error:
         raise ApiError(400, str(error)) from None
     return json_response(
@@ -165,7 +166,7 @@ def submissions(year: int):
     else:
         raise ApiError(403, "提出状況を見る権限がありません。")
     try:
-        body = submission_queries.api_year(year, block_ids)
+        body = queries.year_submissions(year, block_ids)
     except ReportError as error:
         raise ApiError(400, str(error)) from None
     return json_response(body)
@@ -177,8 +178,11 @@ def funding(year: int):
     require_user()
     if not permissions.can_open_analysis(current_user):
         raise ApiError(403, "この分析を見る権限がありません。")
-    if not MIN_FY <= year <= MAX_FY:
-        raise ApiError(400, f"年度は{MIN_FY}年度から{MAX_FY}年度の範囲で指定してください。")
+    if not fiscal.FIRST_YEAR <= year <= fiscal.LAST_YEAR:
+        raise ApiError(
+            400,
+            f"年度は{fiscal.FIRST_YEAR}年度から{fiscal.LAST_YEAR}年度の範囲で指定してください。",
+        )
     block_ids = permissions.analysis_block_ids(current_user)
     return json_response(funding_queries.year_figures(year, block_ids).as_json())
 

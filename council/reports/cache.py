@@ -1,5 +1,6 @@
 """The fiscal-year figures and their rendered tables, kept by each process per (year, data
-version), the way the feeds keep their VEVENTs: a thin layer over queries.year_figures().
+version), the way the feeds keep their VEVENTs: a thin layer over counts.year_figures()
+(council.figures).
 The data version (council/cache.py) follows the activities and the memberships; the key adds
 the table axes (blocks and categories), read anyway to build the figures. A query behind the
 figures that comes to read another table must add that table's version to the key.
@@ -8,17 +9,18 @@ figures that comes to read another table must add that table's version to the ke
 from markupsafe import Markup
 
 from council import cache
-from council.reports import queries
+from council.figures import counts
+from council.figures.axes import axes
 
 
-def year_figures(year: int) -> tuple[queries.YearFigures, tuple | None]:
+def year_figures(year: int) -> tuple[counts.YearFigures, tuple | None]:
     """The figures of `year` and the key of their version (None while a change settles: the
     figures are then computed and not kept). Two statements, three on a miss."""
-    ax = queries.axes()
+    ax = axes()
     version = cache.data_version()
     key = None if version is None else (year, ax, version)
     return cache.kept(
-        "reports.figures", (year, ax), version, lambda: queries.year_figures(year, ax)
+        "reports.figures", (year, ax), version, lambda: counts.year_figures(year, ax)
     ), key
 
 

@@ -14,16 +14,10 @@ from openpyxl.utils import get_column_letter
 
 from council import fiscal
 from council.audit import labels
-from council.reports.exports import FORMULA_PREFIXES
-from council.submissions.queries import (
-    ADDED_LABEL,
-    DETAIL_FIELDS,
-    OUTCOMES,
-    PlanVsActual,
-    YearState,
-    detail_value_label,
-    start_label,
-)
+from council.figures.exports import FORMULA_PREFIXES
+from council.figures.plans import ADDED_LABEL, OUTCOMES, PlanVsActual
+from council.submissions.labels import DETAIL_FIELDS, detail_value_label, start_label
+from council.submissions.queries import YearState
 
 _BOLD = Font(bold=True)
 _HEADER = PatternFill("solid", fgColor="E8E8EE")

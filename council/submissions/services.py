@@ -9,12 +9,14 @@ import sqlalchemy as sa
 
 from council import fiscal
 from council.audit.hooks import set_reason
+from council.errors import Conflict, DomainError
 from council.extensions import db, utc_now
+from council.figures import completeness
+from council.figures.axes import ReportError, check_year
+from council.figures.counts import held_counts, planned_counts
+from council.figures.snapshots import KIND_MEASURES, snapshot_details
 from council.notices import hooks as notices
-from council.reports import queries as reports
-from council.submissions import completeness
 from council.submissions.models import SUBMISSION_KINDS, Snapshot, Submission
-from council.submissions.queries import snapshot_details
 
 COMMENT_MAX = 2_000
 REASON_MAX = 2_000
@@ -22,11 +24,15 @@ REASON_MAX = 2_000
 NAMED_FINDINGS = 5
 
 
-class SubmissionError(Exception):
-    """A refused submission or return; the message is shown to the user."""
+class SubmissionError(DomainError):
+    """A refused submission or return; the message is shown to the user (400)."""
 
 
-class IncompleteError(SubmissionError):
+class SubmissionConflict(Conflict, SubmissionError):
+    """The submission's state forbids the action now (409)."""
+
+
+class IncompleteError(SubmissionConflict):
     """The completeness check still shows red findings."""
 
     def __init__(self, findings: list[completeness.Finding]):
@@ -47,8 +53,8 @@ def check_submittable(fiscal_year: int, kind: str, *, now: datetime) -> None:
     if kind not in SUBMISSION_KINDS:
         raise SubmissionError("提出の種類が正しくありません。")
     try:
-        reports.check_year(fiscal_year)
-    except reports.ReportError as error:
+        check_year(fiscal_year)
+    except ReportError as error:
         raise SubmissionError(str(error)) from None
     current = fiscal.current_fiscal_year(now)
     label = fiscal.fiscal_year_label(fiscal_year)
@@ -83,38 +89,11 @@ def submit(
     list of those activities. A block may submit again at any time, returned or not: each
     submission is a new snapshot (number + 1) and the earlier ones stay as they were."""
     now = now or utc_now()
-    check_submittable(fiscal_year, kind, now=now)
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise SubmissionError(f"コメントは{COMMENT_MAX:,}文字以内で入力してください。")
-    found = completeness.check_block(block.id, fiscal_year, now=now)
-    if found.red:
-        raise IncompleteError(found.red)
-
-    measure = "held" if kind == "record" else "planned"
-    counts = (reports.held_counts if kind == "record" else reports.planned_counts)(
-        fiscal_year, block.id
-    )[block.code]
+    comment = _checked_comment(block, fiscal_year, kind, comment, now=now)
+    measure = KIND_MEASURES[kind]
+    counts = (held_counts if kind == "record" else planned_counts)(fiscal_year, block.id)
     details = snapshot_details(fiscal_year, block.id, measure, with_uid=True)
-
-    actor_id = getattr(actor, "id", None)
-    submission = db.session.scalar(
-        sa.select(Submission).where(
-            Submission.block_id == block.id,
-            Submission.fiscal_year == fiscal_year,
-            Submission.kind == kind,
-        )
-    )
-    number = 1
-    if submission is not None:
-        number += (
-            db.session.scalar(
-                sa.select(sa.func.max(Snapshot.number)).where(
-                    Snapshot.submission_id == submission.id
-                )
-            )
-            or 0
-        )
+    submission, number = _submission_and_number(block, fiscal_year, kind)
     # Before any change is pending: a later autoflush must already carry the reason.
     set_reason(db.session, f"第{number}版を提出" + (f":{comment}" if comment else ""))
     if submission is None:
@@ -126,9 +105,9 @@ def submit(
         submission=submission,
         number=number,
         submitted_at=now,
-        submitted_by_id=actor_id,
+        submitted_by_id=getattr(actor, "id", None),
         comment=comment,
-        counts=counts,
+        counts=counts[block.code],
         details=details,
         form_token=form_token or None,
     )
@@ -138,13 +117,44 @@ def submit(
     return snapshot
 
 
+def _checked_comment(block, fiscal_year: int, kind: str, comment: str, *, now: datetime) -> str:
+    """The comment, stripped, once the year, the comment and the completeness allow a
+    submission: the refusals come before anything is counted or written."""
+    check_submittable(fiscal_year, kind, now=now)
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX:
+        raise SubmissionError(f"コメントは{COMMENT_MAX:,}文字以内で入力してください。")
+    found = completeness.check_block(block.id, fiscal_year, now=now)
+    if found.red:
+        raise IncompleteError(found.red)
+    return comment
+
+
+def _submission_and_number(block, fiscal_year: int, kind: str) -> tuple[Submission | None, int]:
+    """The block's submission of this kind and year (None before the first), and the number
+    of the snapshot about to be frozen (1 + the last)."""
+    submission = db.session.scalar(
+        sa.select(Submission).where(
+            Submission.block_id == block.id,
+            Submission.fiscal_year == fiscal_year,
+            Submission.kind == kind,
+        )
+    )
+    if submission is None:
+        return None, 1
+    last = db.session.scalar(
+        sa.select(sa.func.max(Snapshot.number)).where(Snapshot.submission_id == submission.id)
+    )
+    return submission, 1 + (last or 0)
+
+
 def return_submission(
     submission: Submission, *, actor, reason: str, now: datetime | None = None
 ) -> Submission:
     """Headquarters sends a submitted record or plan back to the block, with the reason."""
     reason = (reason or "").strip()
     if submission.state != "submitted":
-        raise SubmissionError("差し戻せるのは「提出済」の提出だけです。")
+        raise SubmissionConflict("差し戻せるのは「提出済」の提出だけです。")
     if not reason:
         raise SubmissionError("差戻しの理由を入力してください。")
     if len(reason) > REASON_MAX:

@@ -1,19 +1,23 @@
 """The annual submission cycle: the completeness check, submitting a record or plan to
 headquarters, returning it, the frozen snapshots and headquarters' overview of a fiscal year."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from council import fiscal, permissions
 from council.directory.models import Block
+from council.errors import DomainError
 from council.extensions import db, utc_now
-from council.reports import queries as reports
-from council.reports.exports import content_disposition
-from council.submissions import exports, queries, services
-from council.submissions.completeness import FIXES
+from council.figures import plans
+from council.figures.axes import axes
+from council.figures.completeness import FIXES
+from council.figures.exports import download
+from council.submissions import exports, labels, queries, services
 from council.submissions.forms import ReturnForm, SubmitForm, new_form_token
 from council.submissions.models import SUBMISSION_KINDS
+from council.web.forms import save_form
+from council.web.requests import block_or_404, require, year_or_404
 
 bp = Blueprint("submissions", __name__, url_prefix="/submissions")
 
@@ -27,20 +31,6 @@ RACE_MESSAGE = (
 )
 
 
-def _year(year: int) -> int:
-    try:
-        return reports.check_year(year)
-    except reports.ReportError:
-        abort(404)
-
-
-def _block(code: str) -> Block:
-    block = db.session.scalar(db.select(Block).where(Block.code == code))
-    if block is None:
-        abort(404)
-    return block
-
-
 def _default_year() -> int:
     """The year whose record is due: the one that ended last."""
     return fiscal.current_fiscal_year() - 1
@@ -52,8 +42,7 @@ def index():
     if permissions.can_view_submissions(current_user):
         return redirect(url_for("submissions.overview", year=_default_year()))
     block_id = getattr(current_user, "block_id", None)
-    if not permissions.can_view_submissions(current_user, block_id):
-        abort(403)
+    require(permissions.can_view_submissions(current_user, block_id))
     block = db.session.get(Block, block_id)
     current = fiscal.current_fiscal_year()
     years = list(range(current + 1, current - 4, -1))
@@ -69,18 +58,17 @@ def index():
 @bp.route("/<int:year>")
 @login_required
 def overview(year: int):
-    _year(year)
+    year_or_404(year)
     if not permissions.can_view_submissions(current_user):
         block_id = getattr(current_user, "block_id", None)
-        if permissions.can_view_submissions(current_user, block_id):
-            block = db.session.get(Block, block_id)
-            return redirect(url_for("submissions.block", year=year, code=block.code))
-        abort(403)
+        require(permissions.can_view_submissions(current_user, block_id))
+        block = db.session.get(Block, block_id)
+        return redirect(url_for("submissions.block", year=year, code=block.code))
     state = queries.year_state(year)
     return render_template(
         "submissions/overview.html",
         s=state,
-        pva=queries.plan_vs_actual(year),
+        pva=plans.plan_vs_actual(year),
         year=year,
     )
 
@@ -88,20 +76,11 @@ def overview(year: int):
 @bp.route("/<int:year>.xlsx")
 @login_required
 def export(year: int):
-    _year(year)
-    if not permissions.can_view_submissions(current_user):
-        abort(403)
+    year_or_404(year)
+    require(permissions.can_view_submissions(current_user))
     state = queries.year_state(year)
-    body = exports.to_xlsx(state, queries.plan_vs_actual(year), now=utc_now())
-    return Response(
-        body,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": content_disposition(
-                f"fy{year}_submissions.xlsx", f"{state.label}_提出状況.xlsx"
-            )
-        },
-    )
+    body = exports.to_xlsx(state, plans.plan_vs_actual(year), now=utc_now())
+    return download(body, f"fy{year}_submissions.xlsx", f"{state.label}_提出状況.xlsx")
 
 
 def _render_block(year, block, *, forms=None, errors=None, status=200):
@@ -115,7 +94,7 @@ def _render_block(year, block, *, forms=None, errors=None, status=200):
         try:
             services.check_submittable(year, kind, now=utc_now())
             closed = None
-        except services.SubmissionError as error:
+        except DomainError as error:
             closed = str(error)
         panels.append(
             {
@@ -139,7 +118,7 @@ def _render_block(year, block, *, forms=None, errors=None, status=200):
         row=row,
         panels=panels,
         fixes=FIXES,
-        pva=queries.plan_vs_actual(year, block.code).get(block.code),
+        pva=plans.plan_vs_actual(year, block.code).get(block.code),
         categories={c.code: c.short_name for c in state.axes.categories},
     ), status
 
@@ -147,48 +126,52 @@ def _render_block(year, block, *, forms=None, errors=None, status=200):
 @bp.route("/<int:year>/<code>")
 @login_required
 def block(year: int, code: str):
-    _year(year)
-    block = _block(code)
-    if not permissions.can_view_submissions(current_user, block.id):
-        abort(403)
+    year_or_404(year)
+    block = block_or_404(code)
+    require(permissions.can_view_submissions(current_user, block.id))
     return _render_block(year, block)
 
 
 @bp.route(f"/<int:year>/<code>/<{KINDS}:kind>/submit", methods=["POST"])
 @login_required
 def submit(year: int, code: str, kind: str):
-    _year(year)
-    block = _block(code)
-    if not permissions.can_submit(current_user, block.id):
-        abort(403)
+    year_or_404(year)
+    block = block_or_404(code)
+    require(permissions.can_submit(current_user, block.id))
     form = SubmitForm(prefix=kind)
-    if not form.validate_on_submit():
-        return _render_block(year, block, forms={kind: form}, status=400)
     token = form.once.data or None
+    try:
+        # A repeat of a form already sent answers with the snapshot it made.
+        saved = save_form(
+            form,
+            lambda: (
+                services.submitted_with(token)
+                or services.submit(
+                    block,
+                    year,
+                    kind,
+                    actor=current_user,
+                    comment=form.comment.data,
+                    form_token=token,
+                )
+            ),
+        )
+    except IntegrityError:
+        db.session.rollback()
+        return _raced(token, year, block, kind, form)
+    if saved:
+        return _submitted(saved.result, year, block, kind, form)
+    errors = {kind: str(saved.error)} if saved.error else None
+    return _render_block(year, block, forms={kind: form}, errors=errors, status=saved.status)
+
+
+def _raced(token: str | None, year: int, block: Block, kind: str, form: SubmitForm):
+    """The same form sent twice at once: the other request made the snapshot (or, without
+    one, the answer says to look again)."""
     first = services.submitted_with(token)
     if first is not None:
         return _submitted(first, year, block, kind, form)
-    try:
-        snapshot = services.submit(
-            block, year, kind, actor=current_user, comment=form.comment.data, form_token=token
-        )
-        db.session.commit()
-    except services.IncompleteError as error:
-        db.session.rollback()
-        return _render_block(year, block, forms={kind: form}, errors={kind: str(error)}, status=409)
-    except services.SubmissionError as error:
-        db.session.rollback()
-        return _render_block(year, block, forms={kind: form}, errors={kind: str(error)}, status=400)
-    except IntegrityError:
-        db.session.rollback()
-        # The same form sent twice at once: the other request made the snapshot.
-        first = services.submitted_with(token)
-        if first is not None:
-            return _submitted(first, year, block, kind, form)
-        return _render_block(
-            year, block, forms={kind: form}, errors={kind: RACE_MESSAGE}, status=409
-        )
-    return _submitted(snapshot, year, block, kind, form)
+    return _render_block(year, block, forms={kind: form}, errors={kind: RACE_MESSAGE}, status=409)
 
 
 def _submitted(snapshot, year: int, block: Block, kind: str, form: SubmitForm):
@@ -209,23 +192,21 @@ def _submitted(snapshot, year: int, block: Block, kind: str, form: SubmitForm):
 @bp.route(f"/<int:year>/<code>/<{KINDS}:kind>/return", methods=["POST"])
 @login_required
 def return_submission(year: int, code: str, kind: str):
-    _year(year)
-    block = _block(code)
-    if not permissions.can_return_submission(current_user):
-        abort(403)
+    year_or_404(year)
+    block = block_or_404(code)
+    require(permissions.can_return_submission(current_user))
     submission = queries.get_submission(block.id, year, kind)
     if submission is None:
         abort(404)
     form = ReturnForm(prefix=f"return-{kind}")
-    if not form.validate_on_submit():
-        return _render_block(year, block, forms={f"return-{kind}": form}, status=400)
-    try:
-        services.return_submission(submission, actor=current_user, reason=form.reason.data)
-        db.session.commit()
-    except services.SubmissionError as error:
-        db.session.rollback()
+    saved = save_form(
+        form,
+        lambda: services.return_submission(submission, actor=current_user, reason=form.reason.data),
+    )
+    if not saved:
+        errors = {kind: str(saved.error)} if saved.error else None
         return _render_block(
-            year, block, forms={f"return-{kind}": form}, errors={kind: str(error)}, status=409
+            year, block, forms={f"return-{kind}": form}, errors=errors, status=saved.status
         )
     flash(
         f"{block.name}の{fiscal.fiscal_year_label(year)}{SUBMISSION_KINDS[kind]}を差し戻しました。",
@@ -237,17 +218,16 @@ def return_submission(year: int, code: str, kind: str):
 @bp.route(f"/<int:year>/<code>/<{KINDS}:kind>/<int:number>")
 @login_required
 def snapshot(year: int, code: str, kind: str, number: int):
-    _year(year)
-    block = _block(code)
-    if not permissions.can_view_submissions(current_user, block.id):
-        abort(403)
+    year_or_404(year)
+    block = block_or_404(code)
+    require(permissions.can_view_submissions(current_user, block.id))
     submission = queries.get_submission(block.id, year, kind)
     if submission is None:
         abort(404)
     snap = queries.get_snapshot(submission, number)
     if snap is None:
         abort(404)
-    ax = reports.axes()
+    ax = axes()
     return render_template(
         "submissions/snapshot.html",
         year=year,
@@ -266,4 +246,4 @@ def snapshot(year: int, code: str, kind: str, number: int):
 @bp.app_context_processor
 def _helpers():
     # The submission partials are included by the reports page too.
-    return {"sq": queries}
+    return {"sq": labels, "plans": plans}

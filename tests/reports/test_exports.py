@@ -9,6 +9,7 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
+from council.figures.exports import escape_text
 from council.reports import exports
 from tests.reports.html import matrix
 
@@ -195,9 +196,9 @@ def test_xlsx_never_holds_a_formula(year_2007, hq_client):
 
 def test_escape_text_covers_every_formula_trigger():
     for text in ("=1+1", "+1", "-1", "@A1", "\tx", "\rx"):
-        assert exports.escape_text(text) == "'" + text
-    assert exports.escape_text("協議会") == "協議会"
-    assert exports.escape_text("") == ""
+        assert escape_text(text) == "'" + text
+    assert escape_text("協議会") == "協議会"
+    assert escape_text("") == ""
 
 
 def test_exports_are_for_secretariats_hq_and_admin(seeded, make_user, login_as, client):

@@ -7,7 +7,7 @@ import pytest
 from council import fiscal
 from council.activities import services as activity_services
 from council.extensions import db, utc_now
-from council.reports import queries
+from council.figures import counts as figure_counts
 from tests.reports.html import counts, matrix
 
 
@@ -35,10 +35,10 @@ def test_matrix_counts_held_activities_by_category_and_block_with_totals(make_ac
     assert cells[("kanto", "")] == 3  # column total
     assert cells[("", "")] == 4  # grand total
     assert len(matrix(html)) == 10 and all(len(row) == 9 for row in matrix(html).values())
-    held = queries.held_counts(2007)
+    held = figure_counts.held_counts(2007)
     assert held["kanto"]["council"] == 2 and held["kinki"]["council"] == 1
     assert sum(sum(row.values()) for row in held.values()) == 4
-    assert queries.held_counts(2007, block_id=gone.block_id) == {"kanto": held["kanto"]}
+    assert figure_counts.held_counts(2007, block_id=gone.block_id) == {"kanto": held["kanto"]}
 
 
 def test_matrix_rows_and_columns_follow_the_official_order(hq_client):
@@ -60,8 +60,8 @@ def test_fiscal_year_boundary_is_judged_in_japan_time(make_activity, hq_client):
     assert "平成19年度" in fy2007 and "平成20年度" in fy2008
     assert counts(fy2007, "matrix")[("tohoku", "info")] == 1
     assert counts(fy2008, "matrix")[("tohoku", "info")] == 1
-    assert queries.held_counts(2007)["tohoku"]["info"] == 1
-    assert queries.held_counts(2008)["tohoku"]["info"] == 1
+    assert figure_counts.held_counts(2007)["tohoku"]["info"] == 1
+    assert figure_counts.held_counts(2008)["tohoku"]["info"] == 1
     listed = hq_client.get("/reports/fy/2007/activities?measure=held&block=tohoku&category=info")
     assert "2008年3月31日(月) 23:30" in listed.get_data(as_text=True)
 
@@ -79,8 +79,8 @@ def test_cancelled_never_counts_as_held_and_a_postponed_activity_moves_to_its_ne
     activity_services.mark_held(moved, actor=sec, participants=40)
     db.session.commit()
 
-    fy2007 = queries.year_figures(2007)
-    fy2008 = queries.year_figures(2008)
+    fy2007 = figure_counts.year_figures(2007)
+    fy2008 = figure_counts.year_figures(2008)
     assert fy2007.held["kanto"]["training"] == 0
     assert fy2007.planned["kanto"]["training"] == 0  # the cancelled one is not planned either
     assert fy2007.counts["cancelled"]["kanto"]["training"] == 1
@@ -140,7 +140,7 @@ def _varied_year(make_activity):
 
 def test_plan_vs_actual_balances_in_every_cell(make_activity):
     _varied_year(make_activity)
-    pva = queries.plan_vs_actual(2007)
+    pva = figure_counts.plan_vs_actual(2007)
     for block, row in pva.items():
         for category, cell in row.items():
             plan = cell["original"] + cell["added"]
@@ -164,15 +164,15 @@ def test_plan_vs_actual_balances_in_every_cell(make_activity):
     }
     assert pva["kinki"]["exhibition"]["postponed"] == 0
     assert pva["kinki"]["exhibition"]["original"] == 1
-    assert queries.planned_counts(2007)["kinki"]["exhibition"] == 2  # held + planned
-    assert queries.planned_counts(2008)["kinki"]["exhibition"] == 1  # the postponed one
-    assert queries.plan_vs_actual(2008)["kinki"]["exhibition"]["postponed"] == 1
+    assert figure_counts.planned_counts(2007)["kinki"]["exhibition"] == 2  # held + planned
+    assert figure_counts.planned_counts(2008)["kinki"]["exhibition"] == 1  # the postponed one
+    assert figure_counts.plan_vs_actual(2008)["kinki"]["exhibition"]["postponed"] == 1
 
 
-@pytest.mark.parametrize("measure", list(queries.MEASURES))
+@pytest.mark.parametrize("measure", list(figure_counts.MEASURES))
 def test_every_count_lists_exactly_the_activities_behind_it(measure, make_activity, hq_client):
     _varied_year(make_activity)
-    figures = queries.year_figures(2007)
+    figures = figure_counts.year_figures(2007)
     drill = "/reports/fy/2007/activities"
     for block in ("kanto", "kinki"):
         for category in ("council", "briefing", "exhibition", "website"):
@@ -223,7 +223,7 @@ def test_hq_meetings_are_counted_by_kind_and_not_in_the_block_matrix(make_activi
             )
     make_activity(block=None, category="council", kind="wg", status="cancelled", title="中止")
     html = hq_client.get("/reports/fy/2007").get_data(as_text=True)
-    assert queries.hq_meeting_counts(2007) == {"wg": 3, "pt": 2, "tf": 1}
+    assert figure_counts.hq_meeting_counts(2007) == {"wg": 3, "pt": 2, "tf": 1}
     # "planned" leaves out the cancelled WG meeting.
     assert 'aria-label="ワーキンググループ(WG) 計画 3件"' in html
     assert 'aria-label="プロジェクトチーム(PT) 実施 2件"' in html

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from council.extensions import db
-from council.submissions.completeness import AMBER, GREEN, RED, check_block, check_blocks
+from council.figures.completeness import AMBER, GREEN, RED, check_block, check_blocks
 from tests.submissions.conftest import approve_minutes
 
 NOW = datetime(2008, 5, 15, 3, 0, tzinfo=UTC)

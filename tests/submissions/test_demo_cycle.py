@@ -11,7 +11,7 @@ from council.activities.models import Activity, Category
 from council.demo import load_demo
 from council.directory.models import Block
 from council.extensions import db
-from council.submissions.completeness import check_block
+from council.figures.completeness import check_block
 from tests.submissions.conftest import edit_form
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 from council import fiscal
 from council.activities import services as activities
 from council.extensions import db
-from council.reports import queries as reports
+from council.figures import counts as reports
+from council.figures.plans import plan_vs_actual
 from council.submissions import services
-from council.submissions.queries import plan_vs_actual
 
 BEFORE_THE_YEAR = datetime(2008, 3, 1, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from council import fiscal
 from council.analysis.funding.models import KINDS
 from council.analysis.funding.queries import FundingFigures
-from council.reports.exports import _sheet, to_csv
+from council.figures.exports import sheet, to_csv
 
 UNIT = "単位:百万円"
 
@@ -56,7 +56,7 @@ def to_xlsx(figures: FundingFigures, *, now: datetime) -> bytes:
     wb = Workbook(write_only=True)
     stamp = f"作成日時: {fiscal.format_datetime(now)}"
     for kind, label in KINDS.items():
-        ws, st = _sheet(
+        ws, st = sheet(
             wb,
             label,
             f"{figures.label} 資金投入状況 {label}",

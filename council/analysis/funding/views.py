@@ -14,9 +14,9 @@ from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY, FundingRecord
 from council.converters import page_arg
 from council.directory.models import Block, Ministry
 from council.extensions import db, utc_now
+from council.figures.exports import content_disposition
 from council.measures.models import Measure
 from council.reference.models import Prefecture, ResearchField
-from council.reports.exports import content_disposition
 from council.tables.results import ImportRejected
 
 bp = Blueprint("funding", __name__, url_prefix="/analysis/funding")

@@ -10,7 +10,7 @@ import math
 
 from markupsafe import Markup, escape
 
-from council.reports.charts import PALETTE
+from council.figures.charts import PALETTE
 
 WIDTH, HEIGHT = 960, 720
 GOLDEN = math.pi * (3 - math.sqrt(5))

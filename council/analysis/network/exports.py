@@ -3,7 +3,7 @@ and as a CSV edge list (UTF-8 with BOM)."""
 
 import networkx as nx
 
-from council.reports.exports import to_csv
+from council.figures.exports import to_csv
 
 
 def graphml(graph: nx.Graph, communities: list[list[int]]) -> bytes:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from council import fiscal, permissions
 from council.analysis.network import exports, service
-from council.reports.exports import content_disposition
+from council.figures.exports import content_disposition
 
 bp = Blueprint("network", __name__, url_prefix="/analysis/network")
 

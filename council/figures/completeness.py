@@ -119,30 +119,46 @@ def check_blocks(
     """The completeness of each block's fiscal year ({block_id: Completeness}); every block
     asked for is present, green when nothing was found. `block_ids=None` means every block
     that has activities in the year (callers add the others as green). One statement."""
-    now = now or utc_now()
+    flags = _flags(now or utc_now())
+    out = {b: Completeness(b, fiscal_year) for b in block_ids or ()}
+    for row in db.session.execute(_flagged(fiscal_year, block_ids, flags)):
+        result = out.setdefault(row.block_id, Completeness(row.block_id, fiscal_year))
+        result.findings += [
+            Finding(code, row.id, row.block_id, row.title, row.starts_at, row.category_name)
+            for code in flags
+            if getattr(row, code)
+        ]
+    for result in out.values():
+        # Red first, then by check, keeping the date order within a check.
+        result.findings.sort(key=lambda f: (f.severity != RED, _order(f.code)))
+    return out
+
+
+def _flags(now: datetime) -> dict:
+    """{check code: SQL condition on an activity (joined to its category and minutes)}, in the
+    order of CHECKS."""
     today_starts = fiscal.jst_datetime(fiscal.to_jst(now).date())
     held = Activity.status == "held"
     has_organizers = (
         sa.exists().where(activity_organizers.c.activity_id == Activity.id).correlate(Activity)
     )
-    no_minutes = sa.and_(held, Category.is_meeting, Minutes.id.is_(None))
-    unapproved = sa.and_(held, Category.is_meeting, Minutes.status != "approved")
-    no_participants = sa.and_(held, Activity.participants.is_(None), ~Category.is_date_only)
-    no_organizers = sa.and_(held, Category.expects_organizers, ~has_organizers)
-    # Its day is over: a multi-day exhibition counts as passed once its last day is.
-    past_planned = sa.and_(
-        Activity.status == "planned",
-        sa.func.coalesce(Activity.ends_at, Activity.starts_at) < today_starts,
-    )
-    date_pending = sa.and_(Activity.status == "postponed", Activity.is_new_date_pending)
-    flags = {
-        "no_minutes": no_minutes,
-        "past_planned": past_planned,
-        "minutes_unapproved": unapproved,
-        "no_participants": no_participants,
-        "no_organizers": no_organizers,
-        "date_pending": date_pending,
+    return {
+        "no_minutes": sa.and_(held, Category.is_meeting, Minutes.id.is_(None)),
+        # Its day is over: a multi-day exhibition counts as passed once its last day is.
+        "past_planned": sa.and_(
+            Activity.status == "planned",
+            sa.func.coalesce(Activity.ends_at, Activity.starts_at) < today_starts,
+        ),
+        "minutes_unapproved": sa.and_(held, Category.is_meeting, Minutes.status != "approved"),
+        "no_participants": sa.and_(held, Activity.participants.is_(None), ~Category.is_date_only),
+        "no_organizers": sa.and_(held, Category.expects_organizers, ~has_organizers),
+        "date_pending": sa.and_(Activity.status == "postponed", Activity.is_new_date_pending),
     }
+
+
+def _flagged(fiscal_year: int, block_ids: list[int] | None, flags: dict):
+    """The statement: the year's block activities (not cancelled) with at least one flag,
+    each flag a 0/1 column, by category and date."""
     columns = [sa.case((cond, 1), else_=0).label(code) for code, cond in flags.items()]
     stmt = (
         sa.select(
@@ -166,25 +182,7 @@ def check_blocks(
     )
     if block_ids is not None:
         stmt = stmt.where(Activity.block_id.in_(block_ids))
-    out = {b: Completeness(b, fiscal_year) for b in block_ids or ()}
-    for row in db.session.execute(stmt):
-        result = out.setdefault(row.block_id, Completeness(row.block_id, fiscal_year))
-        for code in flags:
-            if getattr(row, code):
-                result.findings.append(
-                    Finding(
-                        code,
-                        row.id,
-                        row.block_id,
-                        row.title,
-                        row.starts_at,
-                        row.category_name,
-                    )
-                )
-    for result in out.values():
-        # Red first, then by check, keeping the date order within a check.
-        result.findings.sort(key=lambda f: (f.severity != RED, _order(f.code)))
-    return out
+    return stmt
 
 
 def check_block(block_id: int, fiscal_year: int, *, now: datetime | None = None) -> Completeness:
