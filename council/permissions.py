@@ -8,14 +8,10 @@ from functools import wraps
 
 import sqlalchemy as sa
 
-from council.activities.models import (
-    Activity,
-    Minutes,
-    activity_organizers,
-    activity_participants,
-)
+from council.activities.models import Activity, activity_organizers, activity_participants
 from council.directory.models import Agency, Membership
 from council.extensions import db
+from council.minutes.models import Minutes
 
 
 def _role(user) -> str | None:

@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from council.activities import minutes_services as services
-from council.activities.models import ActionItem, Minutes, MinutesResponse, MinutesRevision
 from council.audit.models import AuditEntry
 from council.extensions import db
+from council.minutes import queries, services
+from council.minutes.models import ActionItem, Minutes, MinutesResponse, MinutesRevision
 
 
 def _url(activity, suffix=""):
@@ -660,9 +660,9 @@ def test_meetings_are_numbered_within_their_fiscal_year(make_activity, meeting):
     make_activity(title="関東地域ブロック協議会", start="2007-06-01 14:00", status="held")
     make_activity(title="関東地域ブロック協議会", start="2007-03-01 14:00", status="held")  # FY2006
     make_activity(title="関東地域ブロック協議会", start="2007-07-01 14:00", status="cancelled")
-    assert services.minutes_heading(meeting) == "平成19年度 第2回 関東地域ブロック協議会 議事録"
+    assert queries.minutes_heading(meeting) == "平成19年度 第2回 関東地域ブロック協議会 議事録"
     meeting.title = "第5回関東地域ブロック協議会"
-    assert services.minutes_heading(meeting) == "第5回関東地域ブロック協議会 議事録"
+    assert queries.minutes_heading(meeting) == "第5回関東地域ブロック協議会 議事録"
 
 
 # --- action items --------------------------------------------------------------------------
@@ -698,7 +698,7 @@ def test_owner_agency_ticks_an_action_item_done_after_approval(
 
 def test_a_save_racing_another_write_is_a_conflict_not_an_error(make_minutes, secretariat):
     """The form's version matched when checked, but the row changed before our UPDATE."""
-    from council.activities.services import EditConflict
+    from council.locking import EditConflict
 
     minutes = make_minutes(discussion="元の文")
     loaded = minutes.version
