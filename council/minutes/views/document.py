@@ -105,12 +105,32 @@ def _workflow_step(activity, minutes, form, action, done: str, *, form_name=None
     return _render_show(activity, minutes, status=400, error=str(saved.error))
 
 
-@bp.route("/circulate", methods=["POST"])
-@login_required
-def circulate(activity_id: int):
+def _managed_before_approval(activity_id: int):
+    """The minutes a secretariat's workflow button acts on: the user manages them, and approved
+    minutes answer 409 before the form is looked at."""
     activity, minutes = minutes_or_404(activity_id)
     require(permissions.can_manage_minutes(current_user, activity))
     refuse_if_approved(minutes)
+    return activity, minutes
+
+
+def _version_only_step(activity_id: int, service, done: str):
+    """Return to draft and approve: buttons that post only the version the user saw."""
+    activity, minutes = _managed_before_approval(activity_id)
+    form = WorkflowForm()
+    return _workflow_step(
+        activity,
+        minutes,
+        form,
+        lambda: service(minutes, actor=current_user, expected_version=form.version.data),
+        done,
+    )
+
+
+@bp.route("/circulate", methods=["POST"])
+@login_required
+def circulate(activity_id: int):
+    activity, minutes = _managed_before_approval(activity_id)
     form = CirculateForm()
     return _workflow_step(
         activity,
@@ -130,17 +150,9 @@ def circulate(activity_id: int):
 @bp.route("/return", methods=["POST"])
 @login_required
 def return_to_draft(activity_id: int):
-    activity, minutes = minutes_or_404(activity_id)
-    require(permissions.can_manage_minutes(current_user, activity))
-    refuse_if_approved(minutes)
-    form = WorkflowForm()
-    return _workflow_step(
-        activity,
-        minutes,
-        form,
-        lambda: services.return_to_draft(
-            minutes, actor=current_user, expected_version=form.version.data
-        ),
+    return _version_only_step(
+        activity_id,
+        services.return_to_draft,
         "議事録を案に戻しました。修正後、改めて照会してください。",
     )
 
@@ -170,18 +182,8 @@ def respond(activity_id: int):
 @bp.route("/approve", methods=["POST"])
 @login_required
 def approve(activity_id: int):
-    activity, minutes = minutes_or_404(activity_id)
-    require(permissions.can_manage_minutes(current_user, activity))
-    refuse_if_approved(minutes)
-    form = WorkflowForm()
-    return _workflow_step(
-        activity,
-        minutes,
-        form,
-        lambda: services.approve_minutes(
-            minutes, actor=current_user, expected_version=form.version.data
-        ),
-        "議事録を確定しました(第1版)。",
+    return _version_only_step(
+        activity_id, services.approve_minutes, "議事録を確定しました(第1版)。"
     )
 
 

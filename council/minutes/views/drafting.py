@@ -18,6 +18,11 @@ from council.web.requests import require
 # --- writing a draft -----------------------------------------------------------------------
 
 
+def _draft(form) -> dict:
+    """What the draft editor posted, as the services take it: the record and the rows."""
+    return {"action_items": _action_item_rows(form), **form.record_data()}
+
+
 def _action_item_rows(form) -> list[services.ActionItemInput]:
     return [
         services.ActionItemInput(
@@ -69,12 +74,7 @@ def create(activity_id: int):
     form.set_owner_choices(queries.owner_agency_choices(activity))
     saved = save_form(
         form,
-        lambda: services.create_minutes(
-            activity,
-            actor=current_user,
-            action_items=_action_item_rows(form),
-            **form.record_data(),
-        ),
+        lambda: services.create_minutes(activity, actor=current_user, **_draft(form)),
     )
     if not saved:
         return _render_edit(activity, None, form, status=saved.status, creating=True)
@@ -105,11 +105,7 @@ def edit(activity_id: int):
     saved = save_form(
         form,
         lambda: services.update_minutes(
-            minutes,
-            actor=current_user,
-            expected_version=form.version.data,
-            action_items=_action_item_rows(form),
-            **form.record_data(),
+            minutes, actor=current_user, expected_version=form.version.data, **_draft(form)
         ),
     )
     if isinstance(saved.error, EditConflict):
