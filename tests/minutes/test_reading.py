@@ -27,6 +27,16 @@ def test_approved_minutes_are_read_in_the_block_but_not_elsewhere(
     assert client.application.test_client().get(minutes_url(meeting)).status_code == 302
 
 
+def test_the_activity_page_shows_the_minutes_panel(
+    client, login_as, meeting, secretariat, make_minutes
+):
+    make_minutes()
+    login_as(secretariat)
+    page = client.get(f"/activities/{meeting.id}").get_data(as_text=True)
+    assert 'class="minutes-panel"' in page
+    assert f'href="{minutes_url(meeting, "/edit")}"' in page
+
+
 def test_drafts_are_not_shown_to_members(client, login_as, meeting, member, make_minutes):
     make_minutes()
     login_as(member)

@@ -15,6 +15,7 @@ bp = Blueprint("minutes", __name__, url_prefix="/activities/<int:activity_id>/mi
 
 
 def activity_or_404(activity_id: int) -> Activity:
+    """The meeting; a deleted activity has no pages, so neither have its minutes."""
     activity = db.get_or_404(Activity, activity_id)
     if activity.deleted_at is not None:
         abort(404)
@@ -22,6 +23,7 @@ def activity_or_404(activity_id: int) -> Activity:
 
 
 def minutes_or_404(activity_id: int):
+    """The meeting and its minutes, for every page but the first (show may offer to create)."""
     activity = activity_or_404(activity_id)
     if activity.minutes is None:
         abort(404)
