@@ -53,11 +53,11 @@ def prepare(instance: Path, url: str, rounds: int) -> tuple[str, list[int]]:
 
     from council import create_app, fiscal
     from council.accounts.services import create_user
-    from council.activities import minutes_services
     from council.activities.models import Category
     from council.activities.services import create_activity
     from council.directory.models import Agency, Block, Membership
     from council.extensions import db
+    from council.minutes import services as minutes_services
     from council.seed import seed_all
 
     app = create_app({"PASSWORD_HASH_FAST": True})

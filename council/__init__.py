@@ -36,7 +36,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     from council.accounts.views import bp as accounts_bp
     from council.activities.csv.views import bp as imports_bp
-    from council.activities.minutes_views import bp as minutes_bp
     from council.activities.views import bp as activities_bp
     from council.analysis.funding.views import bp as funding_bp
     from council.analysis.network.views import bp as network_bp
@@ -46,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from council.history.views import bp as audit_bp
     from council.home.views import bp as home_bp
     from council.measures.views import bp as measures_bp
+    from council.minutes.views import bp as minutes_bp
     from council.notices.views import bp as notices_bp
     from council.portal.manage_views import bp as portal_manage_bp
     from council.portal.stats.views import bp as portal_stats_bp

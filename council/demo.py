@@ -14,19 +14,14 @@ from sqlalchemy.orm import joinedload
 
 from council import fiscal
 from council.accounts.demo_logins import ensure_demo_logins
-from council.activities.models import (
-    ActionItem,
-    Activity,
-    Category,
-    Minutes,
-    MinutesRevision,
-)
+from council.activities.models import Activity, Category
 from council.activities.services import create_activity
 from council.analysis.funding.demo import load_funding_demo
 from council.demo_plan import Directory, PlannedActivity, build_plan
 from council.directory.models import Agency, Block, Membership
 from council.extensions import db, utc_now
 from council.measures.models import Measure
+from council.minutes.models import ActionItem, Minutes, MinutesRevision
 from council.national.events import load_national_events
 from council.notices import demo as notices_demo
 from council.notices import services as notices

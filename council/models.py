@@ -1,20 +1,12 @@
 """Every model, imported once so that metadata (and Alembic) sees the whole schema."""
 
 from council.accounts.models import ApiToken, LoginAttempt, User, UserSession
-from council.activities.models import (
-    ActionItem,
-    Activity,
-    Attachment,
-    Attendance,
-    Category,
-    Minutes,
-    MinutesResponse,
-    MinutesRevision,
-)
+from council.activities.models import Activity, Attachment, Attendance, Category
 from council.analysis.funding.models import FundingRecord
 from council.audit.models import AuditEntry
 from council.directory.models import Agency, Block, Contact, Membership, Ministry
 from council.measures.models import Measure, MeasureBudget, PublishedTotal, SlotFigure
+from council.minutes.models import ActionItem, Minutes, MinutesResponse, MinutesRevision
 from council.notices.models import (
     DailyRun,
     DeliveryAttempt,

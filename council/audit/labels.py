@@ -10,10 +10,10 @@ from council import fiscal
 from council.accounts.models import ROLES
 from council.activities.models import Category
 from council.activities.models.activity import KINDS, STATUSES, VISIBILITIES
-from council.activities.models.minutes import MINUTES_STATUSES
 from council.analysis.funding.models import KINDS as FUNDING_KINDS
 from council.directory.models import AGENCY_KINDS, Agency, Block, Ministry
 from council.extensions import db
+from council.minutes.models import MINUTES_STATUSES
 from council.reference.models import Prefecture
 from council.submissions.models import SUBMISSION_KINDS, SUBMISSION_STATES
 

@@ -25,8 +25,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from council import fiscal
-from council.activities.models import Activity, Category, Minutes, activity_organizers
+from council.activities.models import Activity, Category, activity_organizers
 from council.extensions import db, utc_now
+from council.minutes.models import Minutes
 
 RED = "red"
 AMBER = "amber"

@@ -7,17 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from council import fiscal, permissions
-from council.activities.models import (
-    ActionItem,
-    Activity,
-    Category,
-    Minutes,
-    MinutesResponse,
-    activity_organizers,
-    activity_participants,
-)
+from council.activities.models import Activity, Category, activity_organizers, activity_participants
 from council.audit.models import AuditEntry
 from council.extensions import db
+from council.minutes.models import ActionItem, Minutes, MinutesResponse
 from council.submissions.models import Submission
 
 UPCOMING_LIMIT = 8

@@ -4,11 +4,11 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from council.activities.models import MINUTES_STATUSES
 from council.audit.labels import OBJECT_TYPES
 from council.directory.models import Block
 from council.extensions import db
 from council.home import queries
+from council.minutes.models import MINUTES_STATUSES
 from council.portal.views import count_view, render_top
 
 bp = Blueprint("home", __name__)

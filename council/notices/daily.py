@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from council import fiscal
-from council.activities.models import ActionItem, Activity, Category, Minutes, MinutesResponse
+from council.activities.models import Activity, Category
 from council.directory.models import Agency, Block
 from council.extensions import db
+from council.minutes.models import ActionItem, Minutes, MinutesResponse
 from council.notices import hooks, mails, services
 from council.notices.kinds import DIGEST_KIND, KINDS
 from council.notices.models import DailyRun, NoticeContent, OutboxMessage

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 
 from council import fiscal
 from council.accounts.models import User
-from council.activities import minutes_services
-from council.activities.models import ActionItem, Activity, Category, Minutes
+from council.activities.models import Activity, Category
 from council.directory.models import Block
 from council.extensions import db, utc_now
+from council.minutes import services as minutes_services
+from council.minutes.models import ActionItem, Minutes
 from council.submissions import services as submissions
 from council.submissions.models import Submission
 

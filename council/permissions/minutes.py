@@ -2,7 +2,8 @@
 
 import sqlalchemy as sa
 
-from council.activities.models import Activity, Minutes, activity_organizers, activity_participants
+from council.activities.models import Activity, activity_organizers, activity_participants
+from council.minutes.models import Minutes
 from council.permissions.activities import (
     can_edit_activity,
     can_view_activity,

@@ -13,8 +13,9 @@ from flask import Flask
 from sqlalchemy import event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 
-from council.activities.models import RECORD_FIELDS, Activity, Minutes
+from council.activities.models import Activity
 from council.extensions import db, utc_now
+from council.minutes.models import RECORD_FIELDS, Minutes
 from council.search.models import SearchDocument
 
 ACTIVITY_FIELDS = ("title", "venue", "description")

@@ -12,9 +12,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from council import cache, permissions
-from council.activities.models import Activity, Minutes
+from council.activities.models import Activity
 from council.directory.models import Block
 from council.extensions import db
+from council.minutes.models import Minutes
 from council.search.index import normalize
 from council.search.models import SearchDocument
 

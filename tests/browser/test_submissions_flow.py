@@ -4,8 +4,8 @@ user sees kinki change from 未提出 to 提出済."""
 
 import re
 
-from council.activities.models import Minutes
 from council.extensions import db
+from council.minutes.models import Minutes
 
 PASSWORD = "correct-horse-battery"
 

@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from werkzeug.routing import BuildError
 
 from council import create_app
-from council.activities.models import Activity, Minutes
+from council.activities.models import Activity
 from council.directory.models import Agency, Block, Contact, Membership
 from council.extensions import db
 from council.measures.models import Measure, SlotFigure
+from council.minutes.models import Minutes
 from council.submissions.models import Submission
 
 DEMO_PASSWORD = "council-demo-2007"

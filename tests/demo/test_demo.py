@@ -5,11 +5,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from council import fiscal
-from council.activities.models import ActionItem, Activity, Category, Minutes, MinutesRevision
+from council.activities.models import Activity, Category
 from council.demo import load_demo
 from council.demo_plan import SEMINARS, VENUES, Directory, build_plan
 from council.directory.models import Block
 from council.extensions import db, utc_now
+from council.minutes.models import ActionItem, Minutes, MinutesRevision
 
 
 def _counts() -> dict:

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from council.activities import minutes_services as services
 from council.extensions import db
+from council.minutes import services
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ def _meeting(w):
 
 def _setup(status=None, with_item=False):
     def setup(w):
-        from council.activities import minutes_services as services
         from council.directory.models import Agency
+        from council.minutes import services
 
         activity = _meeting(w)
         w.objects["activity"] = activity
@@ -58,7 +58,7 @@ def _setup(status=None, with_item=False):
 
 
 def _minutes(w):
-    from council.activities.models import Minutes
+    from council.minutes.models import Minutes
 
     return db.session.get(Minutes, w.minutes_id)
 
@@ -80,7 +80,7 @@ def _status(w):
 
 
 def _count_minutes(w):
-    from council.activities.models import Minutes
+    from council.minutes.models import Minutes
 
     return db.session.scalar(
         sa.select(sa.func.count(Minutes.id)).where(Minutes.activity_id == w.activity.id)
@@ -88,7 +88,7 @@ def _count_minutes(w):
 
 
 def _count_responses(w):
-    from council.activities.models import MinutesResponse
+    from council.minutes.models import MinutesResponse
 
     return db.session.scalar(sa.select(sa.func.count(MinutesResponse.id)))
 
@@ -98,7 +98,7 @@ def _revisions(w):
 
 
 def _item_done(w):
-    from council.activities.models import ActionItem
+    from council.minutes.models import ActionItem
 
     return db.session.get(ActionItem, w.item_id).is_done
 

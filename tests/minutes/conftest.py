@@ -2,8 +2,8 @@
 
 import pytest
 
-from council.activities import minutes_services as services
 from council.extensions import db
+from council.minutes import services
 
 PARTICIPANTS = ("関東総合通信局", "関東農政局")
 

@@ -5,9 +5,9 @@ import re
 
 import sqlalchemy as sa
 
-from council.activities import minutes_services as services
 from council.directory.models import Agency
 from council.extensions import db
+from council.minutes import services
 
 
 def _agency_id(name):

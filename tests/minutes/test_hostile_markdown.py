@@ -4,9 +4,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from council.activities import minutes_services as services
 from council.extensions import db
 from council.markdown import render
+from council.minutes import services
 
 HOSTILE = [
     "<script>alert('xss')</script>",

@@ -9,8 +9,8 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from council.activities import minutes_services
 from council.extensions import db
+from council.minutes import services as minutes_services
 
 
 def free_port() -> int:

@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from council.activities import minutes_services
 from council.extensions import db
+from council.minutes import services as minutes_services
 from council.notices.models import DeliveryAttempt, OutboxMessage
 from tests.notices.conftest import Handler, by_recipient, free_port, send_once
 

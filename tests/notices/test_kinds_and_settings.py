@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from council import fiscal
-from council.activities import minutes_services
 from council.directory.models import Block
 from council.extensions import db, utc_now
+from council.minutes import services as minutes_services
 from council.notices import daily, services
 from council.notices.kinds import KINDS
 from council.notices.models import Notice, OutboxMessage

@@ -175,7 +175,7 @@ def test_a_contact_can_unsubscribe_from_meeting_notices(smtp, make_activity, sec
 def test_the_daily_run_happens_once_a_day_after_the_hour(app, smtp, draft_minutes, secretariat):
     from datetime import datetime
 
-    from council.activities import minutes_services
+    from council.minutes import services as minutes_services
 
     # The run's day is yesterday (Japan time), so that its 08:00 has passed whatever the
     # hour the suite runs at: the reminders it enqueues are due at once.

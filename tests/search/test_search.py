@@ -10,9 +10,10 @@ from flask_login import AnonymousUserMixin
 from flask_migrate import downgrade, upgrade
 
 from council import permissions
-from council.activities.models import Activity, Minutes
+from council.activities.models import Activity
 from council.activities.services import update_activity
 from council.extensions import db, utc_now
+from council.minutes.models import Minutes
 from council.search import queries
 from council.search.models import SearchDocument
 

@@ -13,7 +13,7 @@ ROLES = ("anonymous", "member", "secretariat", "hq", "admin")
 
 def build_world(make_user, make_activity):
     from council.accounts.services import issue_api_token
-    from council.activities.models import Minutes
+    from council.minutes.models import Minutes
 
     users = {
         "member": make_user(role="member", agency="関東総合通信局"),

@@ -80,8 +80,8 @@ def test_nineteen_wrong_passwords_at_once_check_exactly_five(app, make_user, mon
 
 
 def test_concurrent_minutes_creation_makes_one_minutes(app, make_user, make_activity):
-    from council.activities.models import Minutes
     from council.extensions import db
+    from council.minutes.models import Minutes
 
     meeting = make_activity(status="held", participants=10)
     writers = [make_user(role="secretariat", block="kanto") for _ in range(6)]
@@ -114,8 +114,8 @@ def test_concurrent_minutes_creation_makes_one_minutes(app, make_user, make_acti
 
 
 def _kanto_ready(make_user, make_activity):
-    from council.activities.models import Minutes
     from council.extensions import db, utc_now
+    from council.minutes.models import Minutes
 
     activity = make_activity(status="held", participants=30)
     db.session.add(

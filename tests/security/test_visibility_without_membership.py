@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from council import fiscal, permissions
 from council.accounts.services import issue_api_token, regenerate_feed_token
-from council.activities.models import Minutes
 from council.directory.models import Agency, Membership
 from council.extensions import db, utc_now
+from council.minutes.models import Minutes
 
 AGENCY = "関東総合通信局"
 PUBLIC = "公開の補助金説明会ゼータ"

@@ -4,9 +4,9 @@ fiscal year complete (approved minutes) or to submit it."""
 import pytest
 import sqlalchemy as sa
 
-from council.activities.models import Minutes
 from council.directory.models import Block
 from council.extensions import db, utc_now
+from council.minutes.models import Minutes
 
 
 @pytest.fixture

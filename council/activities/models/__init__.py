@@ -15,14 +15,6 @@ from council.activities.models.activity import (
     activity_organizers,
     activity_participants,
 )
-from council.activities.models.minutes import (
-    MINUTES_STATUSES,
-    RECORD_FIELDS,
-    ActionItem,
-    Minutes,
-    MinutesResponse,
-    MinutesRevision,
-)
 
 __all__ = [
     "COUNCIL_KINDS",
@@ -30,18 +22,12 @@ __all__ = [
     "KINDS",
     "NATIONAL",
     "NATIONAL_LABEL",
-    "MINUTES_STATUSES",
-    "RECORD_FIELDS",
     "STATUSES",
     "VISIBILITIES",
-    "ActionItem",
     "Activity",
     "Attachment",
     "Attendance",
     "Category",
-    "Minutes",
-    "MinutesResponse",
-    "MinutesRevision",
     "activity_backers",
     "activity_measures",
     "activity_organizers",

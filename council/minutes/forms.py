@@ -18,7 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from council import fiscal
-from council.formfields import JapaneseDateField
+from council.cleaning import strip
+from council.formfields import JapaneseDateField, optional_id
 
 TEXT_MAX = 50_000
 MAX_ACTION_ITEMS = 100
@@ -30,10 +31,6 @@ def normalize_text(value):
     if value is None:
         return value
     return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def strip_text(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def no_nul(form, field):
@@ -58,22 +55,14 @@ class HiddenInt(HiddenField):
         return "" if self.data is None else str(self.data)
 
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
 class ActionItemRowForm(Form):
     """One row of 今後の対応; no CSRF of its own (it lives inside MinutesForm)."""
 
     id = HiddenInt()
-    description = StringField(
-        "内容", filters=[strip_text], validators=[_text_max("内容", 500), no_nul]
-    )
+    description = StringField("内容", filters=[strip], validators=[_text_max("内容", 500), no_nul])
     owner_agency_id = SelectField(
         "担当機関",
-        coerce=_optional_int,
+        coerce=optional_id,
         invalid_value_message="担当機関を一覧から選んでください。",
         invalid_choice_message="担当機関を一覧から選んでください。",
     )
@@ -193,7 +182,7 @@ class RespondForm(FlaskForm):
     )
     comment = TextAreaField(
         "意見・コメント",
-        filters=[normalize_text, strip_text],
+        filters=[normalize_text, strip],
         validators=[_text_max("意見・コメント", 5000), no_nul],
     )
 
@@ -205,7 +194,7 @@ class RespondForm(FlaskForm):
 class CorrectionForm(_RecordFields, FlaskForm):
     reason = TextAreaField(
         "訂正の理由",
-        filters=[normalize_text, strip_text],
+        filters=[normalize_text, strip],
         validators=[
             DataRequired("訂正の理由を入力してください。"),
             _text_max("訂正の理由", 2000),

@@ -5,35 +5,33 @@ nothing here changes their content except `correct_minutes`, which freezes the c
 as a new insert-only revision with its reason.
 """
 
-import difflib
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from council import fiscal
-from council.activities.models import (
+from council.activities.models import Activity
+from council.audit.hooks import record, set_reason
+from council.errors import Conflict, DomainError
+from council.extensions import db, utc_now
+from council.locking import EditConflict, check_version
+from council.minutes.models import (
     RECORD_FIELDS,
     ActionItem,
-    Activity,
     Minutes,
     MinutesResponse,
     MinutesRevision,
 )
-from council.activities.services import EditConflict, check_version
-from council.audit.hooks import record, set_reason
-from council.directory.models import Agency, Membership
-from council.extensions import db, utc_now
 from council.notices import hooks as notices
 
 
-class MinutesError(Exception):
-    """A refused change; the message is shown to the user next to the form (400)."""
+class MinutesError(DomainError):
+    """A refused change; the message is shown to the user above the form (400)."""
 
 
-class MinutesLocked(MinutesError):
+class MinutesLocked(MinutesError, Conflict):
     """The minutes' state forbids this change (approved, or under circulation): 409."""
 
 
@@ -43,6 +41,14 @@ LOCKED_APPROVED = (
 LOCKED_CIRCULATED = (
     "照会中の議事録は編集できません。修正する場合は、先に「案に戻す」を行ってください。"
 )
+STALE = (
+    "他のユーザーが先に議事録を更新しました。最新の内容を確認してから、もう一度操作してください。"
+)
+CREATED_MEANWHILE = (
+    "他のユーザーが同時にこの会議の議事録を作成しました。"
+    "入力内容を控えてから、作成済みの議事録を開いてください。"
+)
+ANSWERED_MEANWHILE = "同じ機関の回答が同時に送信されました。画面を開き直して確認してください。"
 
 
 @dataclass
@@ -67,12 +73,25 @@ def _touch(minutes: Minutes, actor) -> None:
     minutes.updated_by_id = _actor_id(actor)
 
 
+def _check_version(minutes: Minutes, expected_version: int | None) -> None:
+    check_version(minutes, expected_version, STALE)
+
+
 def _flush(minutes: Minutes, expected_version: int | None) -> None:
     try:
         db.session.flush()
     except StaleDataError as exc:
         # Another transaction saved between our read and our UPDATE (PostgreSQL).
-        raise EditConflict(minutes, expected_version or 0) from exc
+        raise EditConflict(minutes, expected_version or 0, STALE) from exc
+
+
+def _flush_new(message: str) -> None:
+    """Insert a row a unique key allows once (one minutes per meeting, one answer per agency):
+    a concurrent request that inserted it first turns our INSERT into a Conflict."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(message) from exc
 
 
 def _refuse_unless_draft(minutes: Minutes) -> None:
@@ -134,7 +153,7 @@ def create_minutes(activity: Activity, *, actor, action_items=(), **fields) -> M
         _set_record(minutes, fields)
         _apply_action_items(minutes, action_items)
     db.session.add(minutes)
-    db.session.flush()
+    _flush_new(CREATED_MEANWHILE)
     return minutes
 
 
@@ -143,7 +162,7 @@ def update_minutes(
 ) -> Minutes:
     """Save an edit of a draft. A stale version raises EditConflict."""
     _refuse_unless_draft(minutes)
-    check_version(minutes, expected_version)
+    _check_version(minutes, expected_version)
     # One UPDATE, one version step: no autoflush half-way (it could also hit a stale row
     # outside the conflict handling below).
     with db.session.no_autoflush:
@@ -170,7 +189,7 @@ def circulate_minutes(
         raise MinutesLocked(LOCKED_APPROVED)
     if minutes.status == "circulated":
         raise MinutesLocked("この議事録は既に照会中です。")
-    check_version(minutes, expected_version)
+    _check_version(minutes, expected_version)
     _require_held_with_discussion(minutes, "照会")
     minutes.status = "circulated"
     minutes.comment_deadline_on = deadline
@@ -188,7 +207,7 @@ def return_to_draft(minutes: Minutes, *, actor, expected_version: int | None) ->
         raise MinutesLocked(LOCKED_APPROVED)
     if minutes.status != "circulated":
         raise MinutesLocked("照会中の議事録ではありません。")
-    check_version(minutes, expected_version)
+    _check_version(minutes, expected_version)
     minutes.status = "draft"
     _touch(minutes, actor)
     _flush(minutes, expected_version)
@@ -222,7 +241,7 @@ def respond_to_minutes(
     response.comment = comment
     response.responded_at = utc_now()
     response.responded_by_id = _actor_id(actor)
-    db.session.flush()
+    _flush_new(ANSWERED_MEANWHILE)
     record(
         db.session,
         response,
@@ -241,7 +260,7 @@ def approve_minutes(minutes: Minutes, *, actor, expected_version: int | None) ->
         raise MinutesLocked("この議事録は既に確定しています。")
     if minutes.status != "circulated":
         raise MinutesLocked("議事録は、構成機関への照会を経てから確定してください。")
-    check_version(minutes, expected_version)
+    _check_version(minutes, expected_version)
     _require_held_with_discussion(minutes, "確定")
     now = utc_now()
     minutes.status = "approved"
@@ -266,7 +285,7 @@ def correct_minutes(
     reason = reason.strip()
     if not reason:
         raise MinutesError("訂正の理由を入力してください。")
-    check_version(minutes, expected_version)
+    _check_version(minutes, expected_version)
     set_reason(db.session, reason)
     with db.session.no_autoflush:
         if not _set_record(minutes, fields):
@@ -304,133 +323,3 @@ def set_action_item_done(item: ActionItem, *, actor, done: bool) -> ActionItem:
         item.done_at = utc_now() if done else None
         db.session.flush()
     return item
-
-
-# --- reads ---------------------------------------------------------------------------------
-
-
-def responding_agencies(activity: Activity) -> list[Agency]:
-    """The agencies asked to confirm the minutes: organisers first, then participants."""
-    seen: dict[int, Agency] = {}
-    for agency in [*activity.organizers, *activity.participant_agencies]:
-        seen.setdefault(agency.id, agency)
-    return list(seen.values())
-
-
-@dataclass
-class ResponseRow:
-    agency: Agency
-    response: MinutesResponse | None
-    is_current: bool  # answered in the current round of circulation
-    is_late: bool
-
-
-def response_rows(minutes: Minutes) -> list[ResponseRow]:
-    """Who has answered the current circulation, who has not, and when."""
-    by_agency = {r.agency_id: r for r in minutes.responses}
-    rows = []
-    for agency in responding_agencies(minutes.activity):
-        response = by_agency.get(agency.id)
-        is_current = bool(
-            response is not None
-            and minutes.circulated_at is not None
-            and response.responded_at >= minutes.circulated_at
-        )
-        is_late = bool(
-            is_current
-            and minutes.comment_deadline_on is not None
-            and fiscal.to_jst(response.responded_at).date() > minutes.comment_deadline_on
-        )
-        rows.append(ResponseRow(agency, response, is_current, is_late))
-    return rows
-
-
-def default_attendees(activity: Activity) -> str:
-    """Attendees pre-filled from recorded attendance, else from the agencies taking part."""
-    lines = []
-    attended = [a for a in getattr(activity, "attendances", []) if a.attended]
-    if attended:
-        for attendance in sorted(attended, key=lambda a: a.agency_id):
-            persons = attendance.persons.strip()
-            lines.append(f"{attendance.agency.name} {persons}".strip())
-    else:
-        lines = [agency.name for agency in responding_agencies(activity)]
-    return "\n".join(lines)
-
-
-def owner_agency_choices(activity: Activity) -> list[tuple[int, str]]:
-    """Agencies that may own an action item: the block's current members and everyone
-    taking part (for a headquarters meeting, every active agency)."""
-    query = sa.select(Agency.id, Agency.name).where(Agency.is_active.is_(True))
-    if activity.block_id is not None:
-        members = sa.select(Membership.agency_id).where(
-            Membership.block_id == activity.block_id, Membership.last_fy.is_(None)
-        )
-        taking_part = [a.id for a in responding_agencies(activity)]
-        query = query.where(sa.or_(Agency.id.in_(members), Agency.id.in_(taking_part)))
-    return [(row.id, row.name) for row in db.session.execute(query.order_by(Agency.id))]
-
-
-_NUMBERED = re.compile(r"第\s*[0-9０-９一二三四五六七八九十]+\s*回")
-
-
-def meeting_ordinal(activity: Activity) -> int:
-    """The meeting's number in its fiscal year (第N回): same block, category and kind."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Activity.id)).where(
-            Activity.block_id.is_(None)
-            if activity.block_id is None
-            else Activity.block_id == activity.block_id,
-            Activity.category_id == activity.category_id,
-            Activity.kind.is_(None) if activity.kind is None else Activity.kind == activity.kind,
-            Activity.fiscal_year == activity.fiscal_year,
-            Activity.status != "cancelled",
-            Activity.deleted_at.is_(None),
-            sa.or_(
-                Activity.starts_at < activity.starts_at,
-                sa.and_(Activity.starts_at == activity.starts_at, Activity.id <= activity.id),
-            ),
-        )
-    )
-
-
-def minutes_heading(activity: Activity) -> str:
-    """「平成19年度 第2回 関東地域ブロック協議会 議事録」, unless the title already numbers it."""
-    if _NUMBERED.search(activity.title):
-        return f"{activity.title} 議事録"
-    label = fiscal.fiscal_year_label(activity.fiscal_year)
-    return f"{label} 第{meeting_ordinal(activity)}回 {activity.title} 議事録"
-
-
-@dataclass
-class DiffLine:
-    kind: str  # "same", "added", "removed"
-    text: str
-
-
-def line_diff(old: str, new: str) -> list[DiffLine]:
-    """A line diff for display; the template escapes every line."""
-    old_lines = (old or "").splitlines()
-    new_lines = (new or "").splitlines()
-    out = []
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            out.extend(DiffLine("same", line) for line in old_lines[i1:i2])
-            continue
-        out.extend(DiffLine("removed", line) for line in old_lines[i1:i2])
-        out.extend(DiffLine("added", line) for line in new_lines[j1:j2])
-    return out
-
-
-def field_diffs(old: dict, new: dict) -> dict[str, list[DiffLine]]:
-    """Per record field, the diff from `old` to `new`, for the fields that differ."""
-    return {
-        name: line_diff(old.get(name, ""), new.get(name, ""))
-        for name in RECORD_FIELDS
-        if (old.get(name) or "") != (new.get(name) or "")
-    }
-
-
-def get_revision(minutes: Minutes, number: int) -> MinutesRevision | None:
-    return next((r for r in minutes.revisions if r.number == number), None)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from council.activities.models import Activity
 from council.extensions import UTCDateTime, db, utc_now
 
 MINUTES_STATUSES = {"draft": "案", "circulated": "照会中", "approved": "確定"}
@@ -33,7 +34,8 @@ class Minutes(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    activity = relationship("Activity", backref=sa.orm.backref("minutes", uselist=False))
+    # The backref gives Activity its `minutes` without activities importing this module.
+    activity: Mapped[Activity] = relationship(backref=sa.orm.backref("minutes", uselist=False))
     revisions: Mapped[list["MinutesRevision"]] = relationship(
         back_populates="minutes", order_by="MinutesRevision.number"
     )
@@ -47,7 +49,7 @@ class Minutes(db.Model):
     audit_fields = ("status", *RECORD_FIELDS, "comment_deadline_on")
 
     def _audit_activity(self):
-        return self.activity or db.session.get(_activity_model(), self.activity_id)
+        return self.activity or db.session.get(Activity, self.activity_id)
 
     def audit_block_ids(self) -> set[int]:
         activity = self._audit_activity()
@@ -125,9 +127,3 @@ class MinutesResponse(db.Model):
     minutes: Mapped[Minutes] = relationship(back_populates="responses")
     agency = relationship("Agency")
     responded_by = relationship("User")
-
-
-def _activity_model():
-    from council.activities.models.activity import Activity
-
-    return Activity
