@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from council.analysis.funding.importer import FundingRow
 from council.analysis.funding.models import FundingRecord
+from council.errors import DomainError
 from council.extensions import db
 
 FIELDS = (
@@ -22,12 +23,8 @@ FIELDS = (
 )
 
 
-class FundingError(Exception):
+class FundingError(DomainError):
     """A refused change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

@@ -3,7 +3,7 @@ records list, hand entry and the import. Headquarters reads and writes every blo
 secretariat reads its own block."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
@@ -11,13 +11,15 @@ from council.activities.csv_rows import ImportRejected
 from council.analysis.funding import charts, exports, queries, services
 from council.analysis.funding.forms import FundingForm, FundingImportForm
 from council.analysis.funding.importer import COLUMNS, read_funding
-from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY, FundingRecord
+from council.analysis.funding.models import KINDS, FundingRecord
 from council.converters import page_arg
 from council.directory.models import Block, Ministry
 from council.extensions import db, utc_now
 from council.measures.models import Measure
 from council.reference.models import Prefecture, ResearchField
 from council.reports.exports import content_disposition
+from council.web.forms import run_action, save_form
+from council.web.requests import require, year_or_404
 
 bp = Blueprint("funding", __name__, url_prefix="/analysis/funding")
 
@@ -27,19 +29,7 @@ RECORDS_PAGE = 200
 @bp.before_request
 @login_required
 def _signed_in():
-    if not permissions.can_open_analysis(current_user):
-        abort(403)
-
-
-def _year(year: int) -> int:
-    if not MIN_FY <= year <= MAX_FY:
-        abort(404)
-    return year
-
-
-def _require_edit() -> None:
-    if not permissions.can_edit_funding(current_user):
-        abort(403)
+    require(permissions.can_open_analysis(current_user))
 
 
 @bp.route("/")
@@ -50,7 +40,7 @@ def index():
 
 @bp.route("/<int:year>")
 def year(year: int):
-    _year(year)
+    year_or_404(year)
     figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
     return render_template(
         "analysis/funding.html",
@@ -66,7 +56,7 @@ def year(year: int):
 
 @bp.route("/<int:year>.csv")
 def csv_export(year: int):
-    _year(year)
+    year_or_404(year)
     figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
     return Response(
         exports.to_csv_bytes(figures),
@@ -81,7 +71,7 @@ def csv_export(year: int):
 
 @bp.route("/<int:year>.xlsx")
 def xlsx_export(year: int):
-    _year(year)
+    year_or_404(year)
     figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
     return Response(
         exports.to_xlsx(figures, now=utc_now()),
@@ -96,7 +86,7 @@ def xlsx_export(year: int):
 
 @bp.route("/<int:year>/records")
 def records(year: int):
-    _year(year)
+    year_or_404(year)
     block_ids = permissions.analysis_block_ids(current_user)
     page = page_arg(request.args)
     query = sa.select(FundingRecord).where(FundingRecord.fiscal_year == year)
@@ -141,22 +131,18 @@ def _form(form: FundingForm) -> FundingForm:
 
 
 def _save(form: FundingForm, record: FundingRecord | None):
-    if form.validate_on_submit():
-        try:
-            saved = services.save_record(form.values(), record=record)
-        except services.FundingError as error:
-            getattr(form, error.field or "title").errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("資金投入の記録を保存しました。", "success")
-            return redirect(url_for("funding.records", year=saved.fiscal_year))
-    status = 422 if request.method == "POST" else 200
+    saved = save_form(form, lambda: services.save_record(form.values(), record=record))
+    if saved:
+        flash("資金投入の記録を保存しました。", "success")
+        return redirect(url_for("funding.records", year=saved.result.fiscal_year))
+    # These pages have always answered an entry they cannot take with 422.
+    status = 200 if saved.status == 200 else 422
     return render_template("analysis/funding_form.html", form=form, record=record), status
 
 
 @bp.route("/records/new", methods=["GET", "POST"])
 def new_record():
-    _require_edit()
+    require(permissions.can_edit_funding(current_user))
     form = _form(FundingForm())
     if request.method == "GET":
         form.fiscal_year.data = request.args.get("year", "")
@@ -166,7 +152,7 @@ def new_record():
 @bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
 def edit_record(record_id: int):
     record = db.get_or_404(FundingRecord, record_id)
-    _require_edit()
+    require(permissions.can_edit_funding(current_user))
     form = _form(FundingForm())
     if request.method == "GET":
         form.fill(record)
@@ -176,17 +162,16 @@ def edit_record(record_id: int):
 @bp.post("/records/<int:record_id>/delete")
 def delete_record(record_id: int):
     record = db.get_or_404(FundingRecord, record_id)
-    _require_edit()
+    require(permissions.can_edit_funding(current_user))
     year = record.fiscal_year
-    services.delete_record(record)
-    db.session.commit()
+    run_action(lambda: services.delete_record(record))
     flash("資金投入の記録を削除しました。", "success")
     return redirect(url_for("funding.records", year=year))
 
 
 @bp.route("/import", methods=["GET", "POST"])
 def upload():
-    _require_edit()
+    require(permissions.can_edit_funding(current_user))
     form = FundingImportForm()
     context = {"columns": COLUMNS}
     if not form.validate_on_submit():
