@@ -9,18 +9,8 @@ from council.analysis.funding.models import FundingRecord
 from council.errors import DomainError
 from council.extensions import db
 
-FIELDS = (
-    "fiscal_year",
-    "kind",
-    "ministry_id",
-    "measure_id",
-    "block_id",
-    "prefecture_id",
-    "field_id",
-    "title",
-    "amount_tenths",
-    "theme_id",
-)
+# What a record holds besides its bookkeeping: the columns the audit log follows.
+FIELDS = FundingRecord.audit_fields
 
 
 class FundingError(DomainError):

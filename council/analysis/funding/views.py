@@ -54,34 +54,39 @@ def year(year: int):
     )
 
 
-@bp.route("/<int:year>.csv")
-def csv_export(year: int):
+# The year's page as a file: mimetype and body by extension.
+DOWNLOADS = {
+    "csv": ("text/csv", exports.to_csv_bytes),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda figures: exports.to_xlsx(figures, now=utc_now()),
+    ),
+}
+
+
+def _download(year: int, ext: str) -> Response:
     year_or_404(year)
     figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
+    mimetype, build = DOWNLOADS[ext]
     return Response(
-        exports.to_csv_bytes(figures),
-        mimetype="text/csv",
+        build(figures),
+        mimetype=mimetype,
         headers={
             "Content-Disposition": content_disposition(
-                f"funding_fy{year}.csv", f"{figures.label}_資金投入状況.csv"
+                f"funding_fy{year}.{ext}", f"{figures.label}_資金投入状況.{ext}"
             )
         },
     )
+
+
+@bp.route("/<int:year>.csv")
+def csv_export(year: int):
+    return _download(year, "csv")
 
 
 @bp.route("/<int:year>.xlsx")
 def xlsx_export(year: int):
-    year_or_404(year)
-    figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
-    return Response(
-        exports.to_xlsx(figures, now=utc_now()),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": content_disposition(
-                f"funding_fy{year}.xlsx", f"{figures.label}_資金投入状況.xlsx"
-            )
-        },
-    )
+    return _download(year, "xlsx")
 
 
 @bp.route("/<int:year>/records")
