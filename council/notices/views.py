@@ -9,7 +9,7 @@ from council.notices import services
 from council.notices.forms import settings_form
 from council.notices.kinds import KINDS, MODES, kinds_for
 from council.notices.models import Notice
-from council.web.forms import save_form
+from council.web.forms import run_action, save_form
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 PAGE = 100
@@ -31,8 +31,7 @@ def index():
 @login_required
 def read():
     notice_id = request.form.get("notice_id", type=int)
-    services.mark_read(current_user, notice_id)
-    db.session.commit()
+    run_action(lambda: services.mark_read(current_user, notice_id))
     return redirect(url_for("notices.index"))
 
 
@@ -67,8 +66,7 @@ def unsubscribe(token: str):
     if request.method == "POST":
         if request.form.get("List-Unsubscribe") != "One-Click":
             abort(400)
-        services.unsubscribe(data)
-        db.session.commit()
+        run_action(lambda: services.unsubscribe(data))
         return render_template("notices/unsubscribe.html", kind=kind, done=True, token=token)
     return render_template(
         "notices/unsubscribe.html", kind=kind, done=False, token=token, off_label=MODES["off"]
