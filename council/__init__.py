@@ -11,6 +11,17 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    _load_settings(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _remove_stale_uploads(app)
+    _register_commands(app)
+    return app
+
+
+def _load_settings(app: Flask, config: dict | None) -> None:
+    """The environment's settings, then the caller's (tests) on top; behind a proxy, trust its
+    forwarded address, scheme and host."""
     app.config.update(load_config())
     if config:
         app.config.update(config)
@@ -19,7 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from council import converters, database, markdown, web
+
+def _init_extensions(app: Flask) -> None:
+    """Bind the extensions, the engine settings and every session hook, then the request-wide
+    behaviour (headers, error pages, template helpers)."""
+    from council import converters, database, markdown, models, web  # noqa: F401  (models registers every table)
     from council.accounts import auth  # noqa: F401  (registers the user loader)
     from council.extensions import csrf, db, login_manager, migrate
 
@@ -30,10 +45,30 @@ def create_app(config: dict | None = None) -> Flask:
     )
     login_manager.init_app(app)
     csrf.init_app(app)
-    database.configure(app)
+    _install_session_hooks(app, first=database.configure(app))
     web.configure(app)
     markdown.register(app)
 
+
+def _install_session_hooks(app: Flask, *, first: bool) -> None:
+    """The domains' session hooks, in the order they have always run (after the audit hook that
+    database.configure installs): once per process, since they listen on the Session class;
+    the search index is bound to each app."""
+    from sqlalchemy.orm import Session
+
+    from council.activities import events as activity_events
+    from council.portal import index as portal_index
+    from council.portal import news_sync
+    from council.search import index as search_index
+
+    if first:
+        activity_events.install(Session)
+        news_sync.install(Session)
+        portal_index.install(Session)
+    search_index.configure(app, Session)
+
+
+def _register_blueprints(app: Flask) -> None:
     from council.accounts.views import bp as accounts_bp
     from council.activities.csv.views import bp as imports_bp
     from council.activities.views import bp as activities_bp
@@ -77,11 +112,21 @@ def create_app(config: dict | None = None) -> Flask:
     ):
         app.register_blueprint(bp)
 
+    from council.home.views import set_public_page
+    from council.portal.views import render_top
+
+    set_public_page(app, render_top)
+
+
+def _remove_stale_uploads(app: Flask) -> None:
     from council.activities.attachments import remove_stale_temporaries
 
     # Uploads cut short by a crash leave temporaries that nothing else would ever remove.
     remove_stale_temporaries(app.config["UPLOAD_FOLDER"])
 
+
+def _register_commands(app: Flask) -> None:
+    """The CLI commands, and the analysis's theme source (the portal's themes)."""
     from council import cli
     from council.accounts import cli as accounts_cli
     from council.analysis import themes as analysis_themes
@@ -97,4 +142,3 @@ def create_app(config: dict | None = None) -> Flask:
     accounts_cli.register(app)
     notices_cli.register(app)
     funding_cli.register(app)
-    return app

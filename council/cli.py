@@ -7,14 +7,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from council.audit.hooks import set_actor
+from council.audit.hooks import act_as_system, set_actor
 from council.extensions import db
 from council.tables.commands import run_import
-
-
-def _system_session() -> None:
-    set_actor(db.session, None)
-    db.session.info["audit_actor_label"] = "system (cli)"
 
 
 @click.command("seed")
@@ -23,7 +18,7 @@ def seed_command():
     """Load the reference data (idempotent)."""
     from council.seed import seed_all
 
-    _system_session()
+    act_as_system(db.session)
     seed_all()
     db.session.commit()
     from council.models import Agency, Block, Measure
@@ -42,7 +37,7 @@ def demo_command():
     from council.demo import load_demo
     from council.seed import seed_all
 
-    _system_session()
+    act_as_system(db.session)
     seed_all()
     logins = load_demo()
     from council.portal.demo import load_portal_demo
@@ -79,7 +74,7 @@ def import_activities_command(csv_file: Path, as_email: str | None, dry_run: boo
         set_actor(db.session, actor)
     else:
         # The server's operator: every block and headquarters meetings.
-        _system_session()
+        act_as_system(db.session)
     run_import(
         csv_file,
         lambda: import_activities(

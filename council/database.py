@@ -1,17 +1,14 @@
-"""Engine settings that official records need, and the audit hook."""
+"""Engine settings that official records need, and the audit hook. The domains' own session
+hooks (events, search and portal indexes) are installed by the app factory, not here: this core
+module imports no domain code."""
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from council import models  # noqa: F401  (registers every table)
-from council.activities import events as activity_events
 from council.audit import hooks as audit_hooks
 from council.extensions import db
-from council.portal import index as portal_index
-from council.portal import news_sync
-from council.search import index as search_index
 
 _installed = False
 
@@ -59,17 +56,17 @@ def best_effort_commit() -> bool:
     return True
 
 
-def configure(app: Flask) -> None:
+def configure(app: Flask) -> bool:
+    """Set up the engine and the audit hook. True the first time in this process: the caller
+    then installs the other session hooks, which (like this one) must be installed once."""
     global _installed
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite" and not getattr(engine, "_council_configured", False):
             _configure_sqlite(engine, app.config.get("SQLITE_SYNCHRONOUS", "FULL"))
             engine._council_configured = True
-    if not _installed:
-        audit_hooks.install(Session)
-        activity_events.install(Session)
-        news_sync.install(Session)
-        portal_index.install(Session)
-        _installed = True
-    search_index.configure(app, Session)
+    if _installed:
+        return False
+    audit_hooks.install(Session)
+    _installed = True
+    return True

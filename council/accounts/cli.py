@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from council.accounts import services
 from council.accounts.forms import MIN_PASSWORD
 from council.accounts.models import ROLES, User
-from council.audit.hooks import set_actor
+from council.audit.hooks import act_as_system
 from council.directory.models import Agency, Block
 from council.extensions import db
 from council.formfields import EMAIL_PATTERN
@@ -22,12 +22,6 @@ from council.formfields import EMAIL_PATTERN
 users_cli = AppGroup("users", help="Manage user accounts.")
 
 FIRST_ADMIN_EMAIL = "admin@localhost"
-
-
-def _system_session() -> None:
-    """Changes made by these commands are attributed to the CLI in the audit log."""
-    set_actor(db.session, None)
-    db.session.info["audit_actor_label"] = "system (cli)"
 
 
 def _fail(message: str) -> NoReturn:
@@ -58,7 +52,7 @@ def _check_password(password: str) -> None:
 @click.option("--name", help="Display name (defaults to the part of the e-mail before @).")
 def create(email, role, block_code, agency_name, password, name):
     """Create a user."""
-    _system_session()
+    act_as_system(db.session)
     email = email.strip().lower()
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         _fail(f"not an e-mail address: {email}")
@@ -105,7 +99,7 @@ def create(email, role, block_code, agency_name, password, name):
 @click.option("--name", default="cli", help="What the token is for.")
 def token(email, name):
     """Print a new API token for the user (it is stored hashed and never shown again)."""
-    _system_session()
+    act_as_system(db.session)
     user = _find_user(email)
     if not user.is_active:
         _fail(f"{user.email} is deactivated")
@@ -118,7 +112,7 @@ def token(email, name):
 @click.argument("email")
 def deactivate(email):
     """Deactivate a user: ends their sessions and revokes their API and feed tokens."""
-    _system_session()
+    act_as_system(db.session)
     user = _find_user(email)
     if not user.is_active:
         click.echo(f"{user.email} is already deactivated")
@@ -136,7 +130,7 @@ def deactivate(email):
 @click.option("--password", help="New password; a random one is printed when omitted.")
 def password_command(email, password):
     """Set a new password (ends the user's sessions): the way back in for a locked-out admin."""
-    _system_session()
+    act_as_system(db.session)
     user = _find_user(email)
     if password is not None:
         _check_password(password)
@@ -152,7 +146,7 @@ def password_command(email, password):
 @users_cli.command("ensure-admin")
 def ensure_admin():
     """Create the first admin when no user exists (prints its password once)."""
-    _system_session()
+    act_as_system(db.session)
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("users exist; no administrator created")
         return

@@ -162,3 +162,9 @@ def install(session_class) -> None:
         rows = _collect(session)
         if rows:
             session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+
+
+def act_as_system(session) -> None:
+    """A command run on the server by its operator: the log names "system (cli)"."""
+    set_actor(session, None)
+    session.info["audit_actor_label"] = "system (cli)"

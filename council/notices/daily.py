@@ -197,8 +197,27 @@ def followups(today: date, now: datetime) -> int:
 def digests(today: date, now: datetime) -> int:
     """Each user's notices held for the daily digest, in one mail; the held rows are then
     marked as having gone out in it."""
+    by_person: dict[str, list] = defaultdict(list)
+    for row in _held():
+        by_person[row.recipient].append(row)
+    base = mails.base_url()
+    domain = mails.message_id_domain()
+    for email, rows in by_person.items():
+        content_id = _digest_content(today, now, rows, base)
+        digest_id = _queue_digest(today, now, email, rows[0], content_id, domain)
+        table = OutboxMessage.__table__
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id.in_([r.id for r in rows]), table.c.status == "held")
+            .values(status="digested", digest_id=digest_id)
+        )
+    return len(by_person)
+
+
+def _held() -> list:
+    """The held notices with their subject and link, by recipient in the order they came."""
     table, contents = OutboxMessage.__table__, NoticeContent.__table__
-    held = db.session.execute(
+    return db.session.execute(
         sa.select(
             table.c.id,
             table.c.user_id,
@@ -212,63 +231,58 @@ def digests(today: date, now: datetime) -> int:
         .where(table.c.status == "held")
         .order_by(table.c.recipient, table.c.id)
     ).all()
-    by_person: dict[str, list] = defaultdict(list)
-    for row in held:
-        by_person[row.recipient].append(row)
-    count = 0
-    base = mails.base_url()
-    domain = mails.message_id_domain()
-    for email, rows in by_person.items():
-        first = rows[0]
-        content = mails.MailContent(
-            subject=f"【まとめ】{fiscal.format_date(today)}のお知らせ({len(rows)}件)",
-            heading="1日1回まとめて受け取る設定のお知らせです。",
-            items=[f"{r.subject} ({KINDS[r.kind].label}) {r.link_url}" for r in rows],
-            link_url=f"{base}/notices",
-            link_label="お知らせの一覧を見る",
+
+
+def _digest_content(today: date, now: datetime, rows: list, base: str) -> int:
+    """The digest mail, rendered once: one line per held notice."""
+    content = mails.MailContent(
+        subject=f"【まとめ】{fiscal.format_date(today)}のお知らせ({len(rows)}件)",
+        heading="1日1回まとめて受け取る設定のお知らせです。",
+        items=[f"{r.subject} ({KINDS[r.kind].label}) {r.link_url}" for r in rows],
+        link_url=f"{base}/notices",
+        link_label="お知らせの一覧を見る",
+    )
+    rendered = mails.render_once(content, with_unsubscribe=False)
+    return db.session.execute(
+        sa.insert(NoticeContent.__table__).values(
+            kind=DIGEST_KIND,
+            subject=content.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+            link_url=content.link_url,
+            created_at=now,
         )
-        rendered = mails.render_once(content, with_unsubscribe=False)
-        content_id = db.session.execute(
-            sa.insert(contents).values(
-                kind=DIGEST_KIND,
-                subject=content.subject,
-                body_text=rendered.text,
-                body_html=rendered.html,
-                link_url=content.link_url,
-                created_at=now,
-            )
-        ).inserted_primary_key[0]
-        key = {
-            "kind": DIGEST_KIND,
-            "object_type": "user",
-            "object_id": first.user_id or 0,
-            "recipient": email,
-            "object_version": today.isoformat(),
-        }
-        services._insert_ignore(
-            table,
-            [
-                {
-                    **key,
-                    "recipient_name": first.recipient_name,
-                    "user_id": first.user_id,
-                    "content_id": content_id,
-                    "message_id": mails.new_message_id(domain),
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "last_error": "",
-                    "created_at": now,
-                }
-            ],
-        )
-        digest_id = db.session.scalar(
-            sa.select(table.c.id).where(*(table.c[name] == value for name, value in key.items()))
-        )
-        db.session.execute(
-            sa.update(table)
-            .where(table.c.id.in_([r.id for r in rows]), table.c.status == "held")
-            .values(status="digested", digest_id=digest_id)
-        )
-        count += 1
-    return count
+    ).inserted_primary_key[0]
+
+
+def _queue_digest(today, now, email: str, first, content_id: int, domain: str) -> int:
+    """The digest's outbox row, keyed by user and day so that a second run the same day adds
+    none; its id, whether this run or an earlier one wrote it."""
+    table = OutboxMessage.__table__
+    key = {
+        "kind": DIGEST_KIND,
+        "object_type": "user",
+        "object_id": first.user_id or 0,
+        "recipient": email,
+        "object_version": today.isoformat(),
+    }
+    services._insert_ignore(
+        table,
+        [
+            {
+                **key,
+                "recipient_name": first.recipient_name,
+                "user_id": first.user_id,
+                "content_id": content_id,
+                "message_id": mails.new_message_id(domain),
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": "",
+                "created_at": now,
+            }
+        ],
+    )
+    return db.session.scalar(
+        sa.select(table.c.id).where(*(table.c[name] == value for name, value in key.items()))
+    )

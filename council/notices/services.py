@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from council.accounts.models import User
 from council.directory.models import Contact
+from council.errors import DomainError
 from council.extensions import db, utc_now
 from council.notices import mails
 from council.notices.kinds import DIGEST, IMMEDIATE, KINDS, OFF, allowed_modes
@@ -24,7 +25,7 @@ SUPPRESS_KEY = "notices_suppressed"
 UNSUBSCRIBE_SALT = "notices-unsubscribe"
 
 
-class NoticeError(Exception):
+class NoticeError(DomainError):
     """A refused settings change; the message is shown to the user."""
 
 
@@ -180,13 +181,16 @@ def user_modes(user) -> dict[str, str]:
 
 
 def set_mode(*, kind: str, mode: str, user=None, email: str | None = None) -> None:
-    """Store a choice; 照会 and its reminders cannot be switched off (NoticeError)."""
+    """Store a choice; 照会 and its reminders cannot be switched off (NoticeError, on the
+    settings form's field of that kind)."""
     if kind not in KINDS:
         raise NoticeError("お知らせの種類が正しくありません。")
     if mode not in allowed_modes(kind) or (user is None and mode == DIGEST):
         if mode == OFF:
-            raise NoticeError(f"「{KINDS[kind].label}」は機関あての照会のため、停止できません。")
-        raise NoticeError("受け取り方が正しくありません。")
+            raise NoticeError(
+                f"「{KINDS[kind].label}」は機関あての照会のため、停止できません。", field=kind
+            )
+        raise NoticeError("受け取り方が正しくありません。", field=kind)
     where = (
         NoticePreference.user_id == user.id if user is not None else NoticePreference.email == email
     )
@@ -198,6 +202,14 @@ def set_mode(*, kind: str, mode: str, user=None, email: str | None = None) -> No
         db.session.add(row)
     row.mode = mode
     db.session.flush()
+
+
+def set_modes(user, chosen: dict[str, str]) -> None:
+    """Store the user's choices (kind code -> mode) that differ from the stored ones."""
+    current = user_modes(user)
+    for code, mode in chosen.items():
+        if mode != current[code]:
+            set_mode(kind=code, mode=mode, user=user)
 
 
 # --- unsubscribe tokens ---------------------------------------------------------------------
@@ -299,19 +311,19 @@ def enqueue(
     written."""
     if is_suppressed(db.session):
         return 0
-    object_type, object_id, version = obj
-    now = now or utc_now()
     people = _dedupe(recipients, exclude_user_id)
     if not KINDS[kind].reaches_contacts:
         people = [r for r in people if r.user_id is not None]
     if not people:
         return 0
+    now = now or utc_now()
+    key = {"kind": kind, "object_type": obj[0], "object_id": obj[1], "object_version": obj[2]}
     outbox, notices = OutboxMessage.__table__, Notice.__table__
     mailed: set = set()
     shown: set = set()
     if not is_new_version:  # the caller knows nothing was written for this version yet
-        mailed = _already(outbox, kind, object_type, object_id, version, outbox.c.recipient)
-        shown = _already(notices, kind, object_type, object_id, version, notices.c.user_id)
+        mailed = _already(outbox, kind, *obj, outbox.c.recipient)
+        shown = _already(notices, kind, *obj, notices.c.user_id)
     modes = modes_for(kind, people)
     screen_rows, mail_rows = [], []
     contents: dict[int, int] = {}  # id(MailContent) -> notice_contents.id
@@ -323,42 +335,43 @@ def enqueue(
             continue
         text = content(person)
         if wants_screen:
-            screen_rows.append(
-                {
-                    "user_id": person.user_id,
-                    "kind": kind,
-                    "object_type": object_type,
-                    "object_id": object_id,
-                    "object_version": version,
-                    "title": text.subject[:255],
-                    "url": text.link_url[:500],
-                    "created_at": now,
-                }
-            )
-        if not wants_mail:
-            continue
-        if id(text) not in contents:
-            contents[id(text)] = _content_row(text, kind, ics, now)
-        mail_rows.append(
-            {
-                "kind": kind,
-                "object_type": object_type,
-                "object_id": object_id,
-                "object_version": version,
-                "recipient": person.email,
-                "recipient_name": person.name[:120],
-                "user_id": person.user_id,
-                "content_id": contents[id(text)],
-                "message_id": mails.new_message_id(domain),
-                "status": "held" if modes[person.email] == DIGEST else "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "last_error": "",
-                "created_at": now,
-            }
-        )
+            screen_rows.append(_screen_row(key, person, text, now))
+        if wants_mail:
+            if id(text) not in contents:
+                contents[id(text)] = _content_row(text, kind, ics, now)
+            held = modes[person.email] == DIGEST
+            mail_rows.append(_mail_row(key, person, contents[id(text)], held, domain, now))
     _insert_ignore(notices, screen_rows)
     return _insert_ignore(outbox, mail_rows)
+
+
+def _screen_row(key: dict, person: Recipient, text: mails.MailContent, now: datetime) -> dict:
+    return {
+        **key,
+        "user_id": person.user_id,
+        "title": text.subject[:255],
+        "url": text.link_url[:500],
+        "created_at": now,
+    }
+
+
+def _mail_row(
+    key: dict, person: Recipient, content_id: int, held: bool, domain: str, now: datetime
+) -> dict:
+    """An outbox row: due now, or held for the recipient's daily digest."""
+    return {
+        **key,
+        "recipient": person.email,
+        "recipient_name": person.name[:120],
+        "user_id": person.user_id,
+        "content_id": content_id,
+        "message_id": mails.new_message_id(domain),
+        "status": "held" if held else "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+    }
 
 
 def unsubscribe_url_for(row) -> str | None:

@@ -9,6 +9,7 @@ from council.notices import services
 from council.notices.forms import settings_form
 from council.notices.kinds import KINDS, MODES, kinds_for
 from council.notices.models import Notice
+from council.web.forms import run_action, save_form
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 PAGE = 100
@@ -30,33 +31,24 @@ def index():
 @login_required
 def read():
     notice_id = request.form.get("notice_id", type=int)
-    services.mark_read(current_user, notice_id)
-    db.session.commit()
+    run_action(lambda: services.mark_read(current_user, notice_id))
     return redirect(url_for("notices.index"))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
-    current = services.user_modes(current_user)
     form = settings_form(
-        current_user.role, current, formdata=request.form if request.method == "POST" else None
+        current_user.role,
+        services.user_modes(current_user),
+        formdata=request.form if request.method == "POST" else None,
     )
-    if request.method == "POST" and form.validate():
-        try:
-            for kind in kinds_for(current_user.role):
-                mode = getattr(form, kind.code).data
-                if mode != current[kind.code]:
-                    services.set_mode(kind=kind.code, mode=mode, user=current_user)
-        except services.NoticeError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return render_template("notices/settings.html", form=form, kinds=KINDS), 400
-        db.session.commit()
+    chosen = {kind.code: getattr(form, kind.code).data for kind in kinds_for(current_user.role)}
+    saved = save_form(form, lambda: services.set_modes(current_user, chosen))
+    if saved:
         flash("お知らせの受け取り方を保存しました。", "success")
         return redirect(url_for("notices.settings"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("notices/settings.html", form=form, kinds=KINDS), status
+    return render_template("notices/settings.html", form=form, kinds=KINDS), saved.status
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -74,8 +66,7 @@ def unsubscribe(token: str):
     if request.method == "POST":
         if request.form.get("List-Unsubscribe") != "One-Click":
             abort(400)
-        services.unsubscribe(data)
-        db.session.commit()
+        run_action(lambda: services.unsubscribe(data))
         return render_template("notices/unsubscribe.html", kind=kind, done=True, token=token)
     return render_template(
         "notices/unsubscribe.html", kind=kind, done=False, token=token, off_label=MODES["off"]

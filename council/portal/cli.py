@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from council.audit.hooks import act_as_system
 from council.extensions import db
 
 portal_cli = AppGroup("portal", help="The public portal's registers.")
@@ -18,11 +19,10 @@ KINDS = click.Choice(["measures", "facilities", "themes", "news"])
 @click.option("--dry-run", is_flag=True, help="Check the file and report, import nothing.")
 def import_command(kind: str, file: Path, dry_run: bool):
     """Import a register from CSV (UTF-8, BOM or Shift_JIS) or XLSX: all rows or none."""
-    from council.cli import _system_session
     from council.portal.csv.importer import import_register
     from council.tables.commands import run_import
 
-    _system_session()
+    act_as_system(db.session)
     run_import(
         file,
         lambda: import_register(

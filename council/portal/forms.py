@@ -25,7 +25,19 @@ def record_form(kind: str, data: dict | None = None, formdata=None) -> FlaskForm
     """A form with a field per column of the register."""
 
     class RecordForm(FlaskForm):
-        pass
+        cleaned: rowmod.Cleaned | None = None
+
+        def validate(self, extra_validators=None) -> bool:
+            """The rules of an import row (rows.clean), each message on its column; the values
+            to store are kept in `cleaned`."""
+            if not super().validate(extra_validators):
+                return False
+            cells = {k: v for k, v in self.data.items() if k != "csrf_token"}
+            self.cleaned = rowmod.clean(kind, cells, rowmod.Lookups())
+            for column, message in self.cleaned.errors.items():
+                if column in self:
+                    self[column].errors = [*self[column].errors, message]
+            return not self.cleaned.errors
 
     for code, label, required in rowmod.COLUMNS[kind]:
         if kind == "news" and code == "activity":

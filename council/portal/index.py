@@ -93,108 +93,127 @@ def document(obj, refs: Refs) -> tuple[dict, set] | None:
     """(document row, facet pairs) for a record, or None when it is not public."""
     if obj.status != "published":
         return None
-    if isinstance(obj, SupportMeasure):
-        block_ids = {b.id for b in obj.blocks} | {refs.pref_block[p.id] for p in obj.prefectures}
-        pref_ids = {p.id for p in obj.prefectures}
-        for b in (b.id for b in obj.blocks):
-            pref_ids |= set(refs.block_prefs.get(b, ()))
-        if not block_ids:  # open to every region
-            block_ids, pref_ids = set(refs.blocks), set(refs.pref_code)
-        agency = _agency(obj, obj.offering_agency_id)
-        deadline = f"締切 {fiscal.format_date(obj.closes_on)}" if obj.closes_on else ""
-        row = {
-            "title": obj.name,
-            "text": _text(
-                obj.name,
-                agency.name,
-                refs.ministries.get(obj.ministry_id),
-                obj.description,
-                obj.contact,
-                MEASURE_TARGETS.get(obj.target),
-            ),
-            "summary": " ・ ".join(x for x in (agency.name, deadline) if x),
-            "sort_on": obj.closes_on or obj.opens_on,
-            "opens_on": obj.opens_on,
-            "closes_on": obj.closes_on,
-        }
-        facets = _facets(
-            "measure",
-            blocks=[refs.blocks[b] for b in block_ids],
-            prefs=[refs.pref_code[p] for p in pref_ids],
-            fields=[f.code for f in obj.fields],
-            ministry=obj.ministry_id,
-            kind=obj.target,
-            fy=obj.fiscal_year,
-        )
-        return row, facets
-    if isinstance(obj, Facility):
-        owner = _agency(obj, obj.owner_agency_id)
-        pref = obj.prefecture_id
-        row = {
-            "title": obj.name,
-            "text": _text(
-                obj.name,
-                owner.name,
-                refs.pref_name.get(pref),
-                obj.description,
-                obj.conditions,
-                FACILITY_KINDS.get(obj.kind),
-            ),
-            "summary": " ・ ".join(
-                (owner.name, refs.pref_name.get(pref, ""), FACILITY_KINDS.get(obj.kind, ""))
-            ),
-            "sort_on": None,
-            "opens_on": None,
-            "closes_on": None,
-        }
-        facets = _facets(
-            "facility",
-            blocks=[refs.blocks.get(refs.pref_block.get(pref))],
-            prefs=[refs.pref_code.get(pref)],
-            fields=[f.code for f in obj.fields],
-            ministry=owner.ministry_id,
-            kind=obj.kind,
-        )
-        return row, facets
-    if isinstance(obj, Theme):
-        lead = _agency(obj, obj.lead_agency_id)
-        pref = _agency_pref(lead)
-        names = [a.name for a in obj.participants]
-        row = {
-            "title": obj.title,
-            "text": _text(obj.title, obj.programme, lead.name, *names, obj.summary),
-            "summary": f"{obj.programme}({fiscal.fiscal_year_label(obj.fiscal_year)}採択) ・ {lead.name}",
-            "sort_on": fiscal.fiscal_year_start(obj.fiscal_year).date(),
-            "opens_on": None,
-            "closes_on": None,
-        }
-        facets = _facets(
-            "theme",
-            blocks=[refs.blocks.get(obj.block_id)],
-            prefs=[refs.pref_code.get(pref)],
-            fields=[refs.fields.get(obj.field_id)],
-            fy=obj.fiscal_year,
-        )
-        return row, facets
-    if isinstance(obj, News):
-        row = {
-            "title": obj.title,
-            "text": _text(obj.title, obj.place, obj.body, NEWS_KINDS.get(obj.kind)),
-            "summary": " ・ ".join(x for x in (fiscal.format_date(obj.news_on), obj.place) if x),
-            "sort_on": obj.news_on,
-            "opens_on": None,
-            "closes_on": None,
-        }
-        facets = _facets(
-            "news",
-            blocks=[refs.blocks.get(obj.block_id)],
-            prefs=[],
-            fields=[refs.fields.get(obj.field_id)],
-            kind=obj.kind,
-            fy=obj.fiscal_year,
-        )
-        return row, facets
+    for model, build in _DOCUMENTS:
+        if isinstance(obj, model):
+            return build(obj, refs)
     return None
+
+
+def _measure_document(obj: SupportMeasure, refs: Refs) -> tuple[dict, set]:
+    block_ids = {b.id for b in obj.blocks} | {refs.pref_block[p.id] for p in obj.prefectures}
+    pref_ids = {p.id for p in obj.prefectures}
+    for b in (b.id for b in obj.blocks):
+        pref_ids |= set(refs.block_prefs.get(b, ()))
+    if not block_ids:  # open to every region
+        block_ids, pref_ids = set(refs.blocks), set(refs.pref_code)
+    agency = _agency(obj, obj.offering_agency_id)
+    deadline = f"締切 {fiscal.format_date(obj.closes_on)}" if obj.closes_on else ""
+    row = {
+        "title": obj.name,
+        "text": _text(
+            obj.name,
+            agency.name,
+            refs.ministries.get(obj.ministry_id),
+            obj.description,
+            obj.contact,
+            MEASURE_TARGETS.get(obj.target),
+        ),
+        "summary": " ・ ".join(x for x in (agency.name, deadline) if x),
+        "sort_on": obj.closes_on or obj.opens_on,
+        "opens_on": obj.opens_on,
+        "closes_on": obj.closes_on,
+    }
+    facets = _facets(
+        "measure",
+        blocks=[refs.blocks[b] for b in block_ids],
+        prefs=[refs.pref_code[p] for p in pref_ids],
+        fields=[f.code for f in obj.fields],
+        ministry=obj.ministry_id,
+        kind=obj.target,
+        fy=obj.fiscal_year,
+    )
+    return row, facets
+
+
+def _facility_document(obj: Facility, refs: Refs) -> tuple[dict, set]:
+    owner = _agency(obj, obj.owner_agency_id)
+    pref = obj.prefecture_id
+    row = {
+        "title": obj.name,
+        "text": _text(
+            obj.name,
+            owner.name,
+            refs.pref_name.get(pref),
+            obj.description,
+            obj.conditions,
+            FACILITY_KINDS.get(obj.kind),
+        ),
+        "summary": " ・ ".join(
+            (owner.name, refs.pref_name.get(pref, ""), FACILITY_KINDS.get(obj.kind, ""))
+        ),
+        "sort_on": None,
+        "opens_on": None,
+        "closes_on": None,
+    }
+    facets = _facets(
+        "facility",
+        blocks=[refs.blocks.get(refs.pref_block.get(pref))],
+        prefs=[refs.pref_code.get(pref)],
+        fields=[f.code for f in obj.fields],
+        ministry=owner.ministry_id,
+        kind=obj.kind,
+    )
+    return row, facets
+
+
+def _theme_document(obj: Theme, refs: Refs) -> tuple[dict, set]:
+    lead = _agency(obj, obj.lead_agency_id)
+    pref = _agency_pref(lead)
+    names = [a.name for a in obj.participants]
+    row = {
+        "title": obj.title,
+        "text": _text(obj.title, obj.programme, lead.name, *names, obj.summary),
+        "summary": f"{obj.programme}({fiscal.fiscal_year_label(obj.fiscal_year)}採択) ・ {lead.name}",
+        "sort_on": fiscal.fiscal_year_start(obj.fiscal_year).date(),
+        "opens_on": None,
+        "closes_on": None,
+    }
+    facets = _facets(
+        "theme",
+        blocks=[refs.blocks.get(obj.block_id)],
+        prefs=[refs.pref_code.get(pref)],
+        fields=[refs.fields.get(obj.field_id)],
+        fy=obj.fiscal_year,
+    )
+    return row, facets
+
+
+def _news_document(obj: News, refs: Refs) -> tuple[dict, set]:
+    row = {
+        "title": obj.title,
+        "text": _text(obj.title, obj.place, obj.body, NEWS_KINDS.get(obj.kind)),
+        "summary": " ・ ".join(x for x in (fiscal.format_date(obj.news_on), obj.place) if x),
+        "sort_on": obj.news_on,
+        "opens_on": None,
+        "closes_on": None,
+    }
+    facets = _facets(
+        "news",
+        blocks=[refs.blocks.get(obj.block_id)],
+        prefs=[],
+        fields=[refs.fields.get(obj.field_id)],
+        kind=obj.kind,
+        fy=obj.fiscal_year,
+    )
+    return row, facets
+
+
+_DOCUMENTS = (
+    (SupportMeasure, _measure_document),
+    (Facility, _facility_document),
+    (Theme, _theme_document),
+    (News, _news_document),
+)
 
 
 def _write(connection, entries: list[tuple[str, int, dict, set]]) -> None:

@@ -13,8 +13,10 @@ from council.portal.csv import exporter
 from council.portal.csv.importer import import_register
 from council.portal.forms import ImportForm, record_form
 from council.portal.models import RECORD_STATUSES, TYPES
-from council.portal.services import KIND_OF_TYPE, MODELS, PortalForbidden, save_record, set_status
+from council.portal.services import KIND_OF_TYPE, MODELS, save_record, set_status
 from council.tables.results import ImportRejected
+from council.web.forms import run_action, save_form
+from council.web.requests import require
 
 bp = Blueprint("portal_manage", __name__, url_prefix="/portal/manage")
 PAGE = 50
@@ -27,15 +29,10 @@ def _kind_or_404(type_: str) -> str:
     return kind
 
 
-def _require_manager():
-    if not permissions.can_manage_portal(current_user):
-        abort(403)
-
-
 @bp.route("/")
 @login_required
 def index():
-    _require_manager()
+    require(permissions.can_manage_portal(current_user))
     type_ = request.args.get("type", "facility")
     kind = _kind_or_404(type_)
     model = MODELS[kind]
@@ -64,42 +61,28 @@ def _save(kind: str, type_: str, record):
         formdata=request.form if request.method == "POST" else None,
         data=exporter.cell_dict(kind, record) if record is not None else None,
     )
-    status = 200
-    if request.method == "POST" and form.validate_on_submit():
-        cleaned = rowmod.clean(
-            kind, {k: v for k, v in form.data.items() if k != "csrf_token"}, rowmod.Lookups()
-        )
-        for column, message in cleaned.errors.items():
-            if column in form:
-                form[column].errors = [*form[column].errors, message]
-        if not cleaned.errors:
-            try:
-                record, _ = save_record(kind, record, cleaned.values, actor=current_user)
-            except PortalForbidden as refused:
-                db.session.rollback()
-                abort(403, refused.args[0])
-            except sa.exc.IntegrityError:
-                db.session.rollback()
-                form["name" if "name" in form else "title"].errors = [
-                    "同じ機関・名称(キー)の情報がすでに登録されています。"
-                ]
-            else:
-                db.session.commit()
-                flash("保存しました。", "success")
-                return redirect(url_for("portal_manage.edit", type=type_, record_id=record.id))
-        status = 400
-    elif request.method == "POST":
-        status = 400
+    saved = save_form(form, lambda: _store(kind, record, form.cleaned.values))
+    if saved:
+        record, _ = saved.result
+        flash("保存しました。", "success")
+        return redirect(url_for("portal_manage.edit", type=type_, record_id=record.id))
     return render_template(
         "portal/manage/edit.html", form=form, record=record, type_=type_, type_label=TYPES[type_]
-    ), status
+    ), saved.status
+
+
+def _store(kind: str, record, values: dict):
+    """The block the values put the record in is known only once they are cleaned: a
+    secretariat may not file a record under another block (403, like any refusal)."""
+    require(permissions.can_assign_portal_block(current_user, values.get("_block_id")))
+    return save_record(kind, record, values, actor=current_user)
 
 
 @bp.route("/<type>/new", methods=["GET", "POST"])
 @login_required
 def new(type: str):
     kind = _kind_or_404(type)
-    _require_manager()
+    require(permissions.can_manage_portal(current_user))
     return _save(kind, type, None)
 
 
@@ -108,8 +91,7 @@ def new(type: str):
 def edit(type: str, record_id: int):
     kind = _kind_or_404(type)
     record = db.get_or_404(MODELS[kind], record_id)
-    if not permissions.can_edit_portal_record(current_user, record):
-        abort(403)
+    require(permissions.can_edit_portal_record(current_user, record))
     return _save(kind, type, record)
 
 
@@ -118,13 +100,13 @@ def edit(type: str, record_id: int):
 def change_status(type: str, record_id: int):
     kind = _kind_or_404(type)
     record = db.get_or_404(MODELS[kind], record_id)
-    if not permissions.can_edit_portal_record(current_user, record):
-        abort(403)
+    require(permissions.can_edit_portal_record(current_user, record))
     status = request.form.get("status", "")
     if status not in RECORD_STATUSES:
         abort(400)
-    set_status(record, status, actor=current_user)
-    db.session.commit()
+    saved = run_action(lambda: set_status(record, status, actor=current_user))
+    if not saved:
+        abort(saved.status)
     flash(f"公開状態を「{RECORD_STATUSES[status]}」にしました。", "success")
     return redirect(url_for("portal_manage.edit", type=type, record_id=record_id))
 
@@ -132,7 +114,7 @@ def change_status(type: str, record_id: int):
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_file():
-    _require_manager()
+    require(permissions.can_manage_portal(current_user))
     form = ImportForm()
     problems, summary, status = [], None, 200
     if form.validate_on_submit():
@@ -161,7 +143,7 @@ def import_file():
 @bp.route("/export/<kind>.<ext>")
 @login_required
 def export(kind: str, ext: str):
-    _require_manager()
+    require(permissions.can_manage_portal(current_user))
     if kind not in rowmod.COLUMNS or ext not in ("csv", "xlsx"):
         abort(404)
     if ext == "csv":

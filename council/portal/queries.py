@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from council.cleaning import CONTROL_LINE
 from council.directory.models import Block, Ministry
 from council.extensions import db
 from council.portal.index import normalize, today_jst
@@ -33,7 +34,6 @@ from council.reference.models import Prefecture, ResearchField
 FACETS = ("type", "block", "pref", "field", "ministry", "kind", "fy")
 PAGE_SIZE = 20
 Q_MAX = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\u3000]+")
 _REFS_TTL = 60.0
 _refs_cache: dict = {}
@@ -99,7 +99,7 @@ def labels() -> Labels:
 
 def clean_text(value: str | None, limit: int = Q_MAX) -> str:
     """Control characters (NUL …) never reach the database; over-long input is cut."""
-    return _CONTROL.sub(" ", value or "")[:limit].strip()
+    return CONTROL_LINE.sub(" ", value or "")[:limit].strip()
 
 
 @dataclass

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from council.activities.models import Activity
+from council.cleaning import has_control
 from council.directory.models import Agency, Block, Ministry
 from council.extensions import db
 from council.measures.models import Measure
@@ -87,8 +88,6 @@ LIMITS = {
     "fees": 500,
 }
 TEXT_LIMIT = 10_000
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPLIT = re.compile(r"[;;、,]")
 MULTILINE = {"description", "conditions", "summary", "body"}
 
@@ -133,14 +132,25 @@ class Cleaned:
 def clean(kind: str, cells: dict[str, str], lookups: Lookups) -> Cleaned:
     """Turn the cells of one record into values; a Japanese message per bad column."""
     errors: dict[str, str] = {}
-    values: dict = {}
+    cell = _Cells(_texts(kind, cells, errors), lookups, errors)
+    status = cell.one_of(
+        "status", _choices(RECORD_STATUSES), "公開状態「{}」は選べません(下書き・公開・取下げ)。"
+    )
+    values: dict = {"status": status or "published"}
+    values.update(_BUILDERS[kind](cell))
+    return Cleaned(values, errors)
+
+
+def _texts(kind: str, cells: dict[str, str], errors: dict[str, str]) -> dict[str, str]:
+    """Every column's text, stripped; a column with control characters, too long or required
+    and empty gets its message and no text, so that the typed readers below skip it."""
     raw = {}
     for column, label, required in COLUMNS[kind]:
         text = cells.get(column)
         text = "" if text is None else str(text)
         multiline = column in MULTILINE
         limit = TEXT_LIMIT if multiline else LIMITS.get(column, 200)
-        if (_CONTROL_TEXT if multiline else _CONTROL_LINE).search(text):
+        if has_control(text, multiline=multiline):
             errors[column] = "制御文字は使えません。"
             continue
         text = text.strip()
@@ -151,176 +161,214 @@ def clean(kind: str, cells: dict[str, str], lookups: Lookups) -> Cleaned:
             errors[column] = f"{label}を入力してください。"
             continue
         raw[column] = text
+    return raw
 
-    def org(column):
-        name = raw.get(column)
+
+PREF_MESSAGE = "都道府県「{}」はありません(例: 13 または 東京都)。"
+FIELD_MESSAGE = "研究分野「{}」はありません(例: life または ライフサイエンス)。"
+BLOCK_MESSAGE = "ブロック「{}」はありません(例: kyushu または 九州)。"
+
+
+class _Cells:
+    """Typed readers of one record's texts: each returns the value (None when empty) and
+    records a message for its column when the text names nothing or cannot be read."""
+
+    def __init__(self, raw: dict[str, str], lookups: Lookups, errors: dict[str, str]):
+        self.raw, self.lookups, self.errors = raw, lookups, errors
+
+    def text(self, column: str, default=None):
+        return self.raw.get(column, default)
+
+    def org(self, column: str):
+        name = self.raw.get(column)
         if not name:
             return None
-        agency = lookups.agencies.get(name) or lookups.agencies.get(nfkc(name))
+        agency = self.lookups.agencies.get(name) or self.lookups.agencies.get(nfkc(name))
         if agency is None:
-            errors[column] = (
+            self.errors[column] = (
                 f"「{name}」という機関は登録されていません。先に機関の名簿に登録してください。"
             )
         return agency
 
-    def one_of(column, table, message):
-        text = raw.get(column)
+    def one_of(self, column: str, table: dict, message: str):
+        text = self.raw.get(column)
         if not text:
             return None
         found = table.get(text, table.get(nfkc(text)))
         if found is None:
-            errors[column] = message.format(text)
+            self.errors[column] = message.format(text)
         return found
 
-    def many(column, table, message):
+    def many(self, column: str, table: dict, message: str) -> list:
         out = []
-        for part in _SPLIT.split(raw.get(column) or ""):
+        for part in _SPLIT.split(self.raw.get(column) or ""):
             part = part.strip()
             if not part:
                 continue
             found = table.get(part, table.get(nfkc(part)))
             if found is None:
-                errors[column] = message.format(part)
+                self.errors[column] = message.format(part)
             elif found not in out:
                 out.append(found)
         return out
 
-    def fy(column):
-        text = raw.get(column)
+    def participants(self, column: str) -> list[int]:
+        """Agency names exactly as registered (no NFKC here, as the import always had it)."""
+        ids: list[int] = []
+        for part in _SPLIT.split(self.raw.get(column) or ""):
+            part = part.strip()
+            if part:
+                found = self.lookups.agencies.get(part)
+                if found is None:
+                    self.errors[column] = f"「{part}」という機関は登録されていません。"
+                elif found.id not in ids:
+                    ids.append(found.id)
+        return ids
+
+    def fiscal_year(self, column: str) -> int | None:
+        text = self.raw.get(column)
         if not text:
             return None
         year = parse_fiscal_year(text)
         if year is None:
-            errors[column] = f"年度「{text}」を読み取れません(例: 2007 または 平成19年度)。"
+            self.errors[column] = f"年度「{text}」を読み取れません(例: 2007 または 平成19年度)。"
         return year
 
-    def day(column):
-        text = raw.get(column)
+    def day(self, column: str):
+        text = self.raw.get(column)
         if not text:
             return None
         value = parse_date(text)
         if value is None:
-            errors[column] = f"日付「{text}」を読み取れません(例: 2007/11/28、平成19年11月28日)。"
+            self.errors[column] = (
+                f"日付「{text}」を読み取れません(例: 2007/11/28、平成19年11月28日)。"
+            )
         return value
 
-    def amount(column):
-        text = raw.get(column)
+    def amount(self, column: str) -> int | None:
+        text = self.raw.get(column)
         if not text:
             return None
         try:
             return parse_amount(text)
         except ValueError:
-            errors[column] = "金額は0以上の整数(千円単位)で入力してください。"
+            self.errors[column] = "金額は0以上の整数(千円単位)で入力してください。"
             return None
 
-    def url(column):
-        text = raw.get(column) or ""
-        if text and not re.match(r"^https?://[^\s<>\"]+$", text):
-            errors[column] = "URLは http:// または https:// で始まる形で入力してください。"
+    def url(self, column: str) -> str:
+        text = self.raw.get(column) or ""
+        if text and not _URL.match(text):
+            self.errors[column] = "URLは http:// または https:// で始まる形で入力してください。"
         return text
 
-    status = one_of(
-        "status", _choices(RECORD_STATUSES), "公開状態「{}」は選べません(下書き・公開・取下げ)。"
+
+_URL = re.compile(r"^https?://[^\s<>\"]+$")
+
+
+def _measure(cell: _Cells) -> dict:
+    agency = cell.org("organisation")
+    lookups = cell.lookups
+    values = dict(
+        offering_agency_id=agency.id if agency else None,
+        name=cell.text("name"),
+        fiscal_year=cell.fiscal_year("fiscal_year"),
+        ministry_id=cell.one_of("ministry", lookups.ministries, "府省「{}」はありません。"),
+        measure_id=cell.one_of(
+            "measure", lookups.measures, "施策「{}」は施策一覧(表-1)にありません。"
+        ),
+        target=cell.one_of("target", _choices(MEASURE_TARGETS), "対象「{}」は選べません。")
+        or "company",
+        field_ids=cell.many("fields", lookups.fields, FIELD_MESSAGE),
+        block_ids=cell.many("blocks", lookups.blocks, BLOCK_MESSAGE),
+        prefecture_ids=[p.id for p in cell.many("prefectures", lookups.prefs, PREF_MESSAGE)],
+        amount_min=cell.amount("amount_min"),
+        amount_max=cell.amount("amount_max"),
+        opens_on=cell.day("opens_on"),
+        closes_on=cell.day("closes_on"),
+        url=cell.url("url"),
+        contact=cell.text("contact", ""),
+        description=cell.text("description", ""),
     )
-    values["status"] = status or "published"
-    pref_msg = "都道府県「{}」はありません(例: 13 または 東京都)。"
-    field_msg = "研究分野「{}」はありません(例: life または ライフサイエンス)。"
-    block_msg = "ブロック「{}」はありません(例: kyushu または 九州)。"
-    if kind == "measures":
-        agency = org("organisation")
-        values.update(
-            offering_agency_id=agency.id if agency else None,
-            name=raw.get("name"),
-            fiscal_year=fy("fiscal_year"),
-            ministry_id=one_of("ministry", lookups.ministries, "府省「{}」はありません。"),
-            measure_id=one_of(
-                "measure", lookups.measures, "施策「{}」は施策一覧(表-1)にありません。"
-            ),
-            target=one_of("target", _choices(MEASURE_TARGETS), "対象「{}」は選べません。")
-            or "company",
-            field_ids=many("fields", lookups.fields, field_msg),
-            block_ids=many("blocks", lookups.blocks, block_msg),
-            prefecture_ids=[p.id for p in many("prefectures", lookups.prefs, pref_msg)],
-            amount_min=amount("amount_min"),
-            amount_max=amount("amount_max"),
-            opens_on=day("opens_on"),
-            closes_on=day("closes_on"),
-            url=url("url"),
-            contact=raw.get("contact", ""),
-            description=raw.get("description", ""),
-        )
-        if values["ministry_id"] is None and agency is not None:
-            values["ministry_id"] = agency.ministry_id
-        if values["opens_on"] and values["closes_on"] and values["closes_on"] < values["opens_on"]:
-            errors["closes_on"] = "締切が公募開始より前になっています。"
-        if (
-            values["amount_min"] is not None
-            and values["amount_max"] is not None
-            and values["amount_max"] < values["amount_min"]
-        ):
-            errors["amount_max"] = "金額の上限が下限より小さくなっています。"
-        values["_block_id"] = _managing_block(agency, lookups)
-    elif kind == "facilities":
-        agency = org("organisation")
-        pref = one_of("prefecture", lookups.prefs, pref_msg)
-        values.update(
-            owner_agency_id=agency.id if agency else None,
-            name=raw.get("name"),
-            prefecture_id=pref.id if pref else None,
-            kind=one_of("kind", _choices(FACILITY_KINDS), "種類「{}」は選べません。")
-            or "equipment",
-            field_ids=many("fields", lookups.fields, field_msg),
-            conditions=raw.get("conditions", ""),
-            fees=raw.get("fees", ""),
-            contact=raw.get("contact", ""),
-            url=url("url"),
-            description=raw.get("description", ""),
-        )
-        values["_block_id"] = pref.block_id if pref else None
-    elif kind == "themes":
-        agency = org("organisation")
-        participants = []
-        for part in _SPLIT.split(raw.get("participants") or ""):
-            part = part.strip()
-            if part:
-                found = lookups.agencies.get(part)
-                if found is None:
-                    errors["participants"] = f"「{part}」という機関は登録されていません。"
-                elif found.id not in participants:
-                    participants.append(found.id)
-        block_id = one_of("block", lookups.blocks, block_msg)
-        if block_id is None and agency is not None and agency.prefecture_id is not None:
-            block_id = lookups.pref_block.get(agency.prefecture_id)
-        values.update(
-            programme=raw.get("programme"),
-            measure_id=lookups.measures.get(raw.get("programme") or ""),
-            fiscal_year=fy("fiscal_year"),
-            title=raw.get("title"),
-            lead_agency_id=agency.id if agency else None,
-            participant_ids=participants,
-            field_id=one_of("field", lookups.fields, field_msg),
-            budget=amount("budget"),
-            summary=raw.get("summary", ""),
-            _block_id=block_id,
-        )
-    elif kind == "news":
-        activity = raw.get("activity")
-        if activity and (not activity.isdigit() or len(activity) > 9):
-            errors["activity"] = "元の活動IDは数字です。"
-        elif activity and db.session.get(Activity, int(activity)) is None:
-            errors["activity"] = f"活動ID {activity} の活動はありません。"
-        values.update(
-            news_on=day("date"),
-            title=raw.get("title"),
-            kind=one_of("kind", _choices(NEWS_KINDS), "種類「{}」は選べません。") or "other",
-            field_id=one_of("field", lookups.fields, field_msg),
-            place=raw.get("place", ""),
-            url=url("url"),
-            body=raw.get("body", ""),
-            activity_id=int(activity) if activity and activity.isdigit() else None,
-            _block_id=one_of("block", lookups.blocks, block_msg),
-        )
-    return Cleaned(values, errors)
+    if values["ministry_id"] is None and agency is not None:
+        values["ministry_id"] = agency.ministry_id
+    _check_ranges(values, cell.errors)
+    values["_block_id"] = _managing_block(agency, lookups)
+    return values
+
+
+def _check_ranges(values: dict, errors: dict[str, str]) -> None:
+    """A call that closes before it opens, or a maximum under the minimum, is a typing error."""
+    if values["opens_on"] and values["closes_on"] and values["closes_on"] < values["opens_on"]:
+        errors["closes_on"] = "締切が公募開始より前になっています。"
+    if (
+        values["amount_min"] is not None
+        and values["amount_max"] is not None
+        and values["amount_max"] < values["amount_min"]
+    ):
+        errors["amount_max"] = "金額の上限が下限より小さくなっています。"
+
+
+def _facility(cell: _Cells) -> dict:
+    agency = cell.org("organisation")
+    pref = cell.one_of("prefecture", cell.lookups.prefs, PREF_MESSAGE)
+    return dict(
+        owner_agency_id=agency.id if agency else None,
+        name=cell.text("name"),
+        prefecture_id=pref.id if pref else None,
+        kind=cell.one_of("kind", _choices(FACILITY_KINDS), "種類「{}」は選べません。")
+        or "equipment",
+        field_ids=cell.many("fields", cell.lookups.fields, FIELD_MESSAGE),
+        conditions=cell.text("conditions", ""),
+        fees=cell.text("fees", ""),
+        contact=cell.text("contact", ""),
+        url=cell.url("url"),
+        description=cell.text("description", ""),
+        _block_id=pref.block_id if pref else None,
+    )
+
+
+def _theme(cell: _Cells) -> dict:
+    agency = cell.org("organisation")
+    participants = cell.participants("participants")
+    lookups = cell.lookups
+    # A theme without a block belongs to its lead agency's block.
+    block_id = cell.one_of("block", lookups.blocks, BLOCK_MESSAGE)
+    if block_id is None and agency is not None and agency.prefecture_id is not None:
+        block_id = lookups.pref_block.get(agency.prefecture_id)
+    return dict(
+        programme=cell.text("programme"),
+        measure_id=lookups.measures.get(cell.text("programme") or ""),
+        fiscal_year=cell.fiscal_year("fiscal_year"),
+        title=cell.text("title"),
+        lead_agency_id=agency.id if agency else None,
+        participant_ids=participants,
+        field_id=cell.one_of("field", lookups.fields, FIELD_MESSAGE),
+        budget=cell.amount("budget"),
+        summary=cell.text("summary", ""),
+        _block_id=block_id,
+    )
+
+
+def _news(cell: _Cells) -> dict:
+    activity = cell.text("activity")
+    if activity and (not activity.isdigit() or len(activity) > 9):
+        cell.errors["activity"] = "元の活動IDは数字です。"
+    elif activity and db.session.get(Activity, int(activity)) is None:
+        cell.errors["activity"] = f"活動ID {activity} の活動はありません。"
+    return dict(
+        news_on=cell.day("date"),
+        title=cell.text("title"),
+        kind=cell.one_of("kind", _choices(NEWS_KINDS), "種類「{}」は選べません。") or "other",
+        field_id=cell.one_of("field", cell.lookups.fields, FIELD_MESSAGE),
+        place=cell.text("place", ""),
+        url=cell.url("url"),
+        body=cell.text("body", ""),
+        activity_id=int(activity) if activity and activity.isdigit() else None,
+        _block_id=cell.one_of("block", cell.lookups.blocks, BLOCK_MESSAGE),
+    )
+
+
+_BUILDERS = {"measures": _measure, "facilities": _facility, "themes": _theme, "news": _news}
 
 
 def _managing_block(agency, lookups: Lookups) -> int | None:

@@ -5,8 +5,11 @@ council/portal/rows.py, checks who may write the record (before and after the ch
 changes only what differs, so that saving the same values again changes nothing.
 """
 
+import sqlalchemy as sa
+
 from council import permissions
 from council.directory.models import Agency, Block
+from council.errors import DomainError
 from council.extensions import db
 from council.portal.models import Facility, News, SupportMeasure, Theme
 from council.reference.models import Prefecture, ResearchField
@@ -23,8 +26,14 @@ COLLECTIONS = {
 }
 
 
-class PortalForbidden(Exception):
+class PortalForbidden(DomainError):
     """The actor may not write this record (another block's, or a national one)."""
+
+    status = 403
+
+
+class DuplicateRecord(DomainError):
+    """Another record already has this one's natural key (agency and name, or title)."""
 
 
 def _check(actor, record, new_block_id) -> None:
@@ -38,7 +47,8 @@ def _check(actor, record, new_block_id) -> None:
 
 def save_record(kind: str, record, values: dict, *, actor, check: bool = True):
     """Create (record None) or update a record from cleaned values. Returns (record, changed).
-    Raises PortalForbidden, having changed nothing, when the actor may not write it."""
+    Raises PortalForbidden, having changed nothing, when the actor may not write it, and
+    DuplicateRecord when another record has its natural key."""
     model = MODELS[kind]
     creating = record is None
     if creating:
@@ -69,7 +79,13 @@ def save_record(kind: str, record, values: dict, *, actor, check: bool = True):
     if creating:
         db.session.add(record)
     if changed:
-        db.session.flush()
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError:
+            raise DuplicateRecord(
+                "同じ機関・名称(キー)の情報がすでに登録されています。",
+                field="name" if kind in ("measures", "facilities") else "title",
+            ) from None
     return record, changed
 
 

@@ -51,7 +51,8 @@ def _portal_helpers():
 
 
 def count_view(response):
-    """After a portal page: buffer one page view (no write here, no cookie, no IP kept)."""
+    """After a portal page (or `/`, which shows the portal's top to the public): buffer one page
+    view (no write here, no cookie, no IP kept)."""
     # g may outlive the request (an app context pushed around several requests): take the
     # values this request set, always.
     record_id, query, results = (
@@ -81,7 +82,8 @@ def current_app_obj():
     return current_app._get_current_object()
 
 
-bp.after_request(count_view)
+# On every request of the app: `/` is the home blueprint's, and PAGE_ENDPOINTS picks the pages.
+bp.after_app_request(count_view)
 
 
 def render_top():

@@ -61,6 +61,15 @@ def too_large_page(error=None):
 
 
 def configure(app: Flask) -> None:
+    _guard_requests(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+    _serve_favicon(app)
+
+
+def _guard_requests(app: Flask) -> None:
+    """Around every request: refuse NUL in paths, name the audit actor, add the security
+    headers, and roll back what a failed request left in the session."""
     from council.audit.hooks import set_actor
 
     @app.before_request
@@ -91,73 +100,62 @@ def configure(app: Flask) -> None:
         if exc is not None:
             db.session.rollback()
 
-    def _error(status: int, title: str, message: str):
-        def handler(error):
-            db.session.rollback()
-            description = getattr(error, "description", None)
-            detail = description if isinstance(description, str) and status == 409 else message
-            return render_template(
-                "errors/error.html",
-                status=status,
-                title=title,
-                message=detail,
-                back_url=_same_site_referrer(),
-            ), status
 
-        return handler
+def _error_page(status: int, title: str, message: str):
+    """An error handler: roll back, then the error page with a way back. A 409 shows the
+    description it was raised with (what conflicted); other statuses their fixed message."""
 
-    app.register_error_handler(
-        400, _error(400, "リクエストが正しくありません", "入力内容を確認してください。")
-    )
-    app.register_error_handler(
+    def handler(error):
+        db.session.rollback()
+        description = getattr(error, "description", None)
+        detail = description if isinstance(description, str) and status == 409 else message
+        return render_template(
+            "errors/error.html",
+            status=status,
+            title=title,
+            message=detail,
+            back_url=_same_site_referrer(),
+        ), status
+
+    return handler
+
+
+ERROR_PAGES = (
+    (400, 400, "リクエストが正しくありません", "入力内容を確認してください。"),
+    (
         CSRFError,
-        _error(
-            400,
-            "フォームの有効期限が切れました",
-            "セキュリティ確認に失敗しました。ページを再読み込みしてから、もう一度送信してください。",
-        ),
-    )
-    app.register_error_handler(
-        403, _error(403, "権限がありません", "この操作を行う権限がありません。")
-    )
-    app.register_error_handler(
-        404, _error(404, "ページが見つかりません", "お探しのページは見つかりませんでした。")
-    )
-    app.register_error_handler(
-        405, _error(405, "この操作はできません", "このページではこの操作を受け付けていません。")
-    )
-    app.register_error_handler(
-        409, _error(409, "競合しています", "他の操作と競合したため、処理を中止しました。")
-    )
-    app.register_error_handler(413, too_large_page)
-    app.register_error_handler(
-        429, _error(429, "しばらくお待ちください", "短時間に多くの要求がありました。")
-    )
-    app.register_error_handler(
+        400,
+        "フォームの有効期限が切れました",
+        "セキュリティ確認に失敗しました。ページを再読み込みしてから、もう一度送信してください。",
+    ),
+    (403, 403, "権限がありません", "この操作を行う権限がありません。"),
+    (404, 404, "ページが見つかりません", "お探しのページは見つかりませんでした。"),
+    (405, 405, "この操作はできません", "このページではこの操作を受け付けていません。"),
+    (409, 409, "競合しています", "他の操作と競合したため、処理を中止しました。"),
+    (429, 429, "しばらくお待ちください", "短時間に多くの要求がありました。"),
+    (
         500,
-        _error(
-            500, "システムエラー", "処理中にエラーが発生しました。入力内容は保存されていません。"
-        ),
-    )
+        500,
+        "システムエラー",
+        "処理中にエラーが発生しました。入力内容は保存されていません。",
+    ),
+)
 
+
+def _register_error_pages(app: Flask) -> None:
+    for code_or_exception, status, title, message in ERROR_PAGES:
+        app.register_error_handler(code_or_exception, _error_page(status, title, message))
+    app.register_error_handler(413, too_large_page)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    """Japanese dates and fiscal years, line breaks, and what every template may read."""
     app.jinja_env.filters["jdate"] = fiscal.format_date
     app.jinja_env.filters["jdatetime"] = fiscal.format_datetime
     app.jinja_env.filters["jtime"] = fiscal.format_time
     app.jinja_env.filters["fy_label"] = fiscal.fiscal_year_label
     app.jinja_env.filters["fy_choice"] = fiscal.fiscal_year_choice
     app.jinja_env.filters["yen_million"] = lambda n: "" if n is None else f"{n:,}"
-
-    @app.route("/favicon.ico")
-    def favicon():
-        # Browsers ask for /favicon.ico in every new session, whatever the page links to.
-        icon = app.extensions.get("council_favicon")
-        if icon is None:
-            icon = app.extensions["council_favicon"] = Path(
-                app.static_folder, "favicon.ico"
-            ).read_bytes()
-        return Response(
-            icon, mimetype="image/x-icon", headers={"Cache-Control": "public, max-age=604800"}
-        )
 
     @app.template_filter("nl2br")
     def _nl2br(text: str) -> Markup:
@@ -175,3 +173,17 @@ def configure(app: Flask) -> None:
     @app.before_request
     def _request_start():
         g.setdefault("page_title", None)
+
+
+def _serve_favicon(app: Flask) -> None:
+    @app.route("/favicon.ico")
+    def favicon():
+        # Browsers ask for /favicon.ico in every new session, whatever the page links to.
+        icon = app.extensions.get("council_favicon")
+        if icon is None:
+            icon = app.extensions["council_favicon"] = Path(
+                app.static_folder, "favicon.ico"
+            ).read_bytes()
+        return Response(
+            icon, mimetype="image/x-icon", headers={"Cache-Control": "public, max-age=604800"}
+        )

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from council import fiscal
 from council.activities.models import Activity, Category
 from council.demo import load_demo
-from council.demo_plan import SEMINARS, VENUES, Directory, build_plan
+from council.demo.places import SEMINARS, VENUES
+from council.demo.plan import Directory, build_plan
 from council.directory.models import Block
 from council.extensions import db, utc_now
 from council.minutes.models import ActionItem, Minutes, MinutesRevision

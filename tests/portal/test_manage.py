@@ -192,3 +192,13 @@ def test_a_linked_news_item_keeps_its_activity_fields(make_user, client, login_a
     db.session.expire_all()
     news = db.session.get(News, news.id)
     assert (news.title, news.news_on, news.field.code) == ("研修会", day, "life")
+
+
+def test_a_second_record_with_the_same_key_is_refused_next_to_its_name(make_user, client, login_as):
+    existing = f.facility("電波暗室")
+    login_as(make_user(role="secretariat", block="kinki"))
+    response = client.post("/portal/manage/facility/new", data=_facility_form(existing))
+    assert response.status_code == 400
+    assert "同じ機関・名称(キー)の情報がすでに登録されています。" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Facility)) == 1

@@ -5,6 +5,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from council.audit.hooks import act_as_system
+from council.extensions import db
+
 
 @click.command("import-funding")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -15,10 +18,9 @@ def import_funding_command(path: Path, dry_run: bool):
     re-importing the same file changes nothing."""
     from council.analysis.funding.importer import read_funding
     from council.analysis.funding.services import import_rows
-    from council.cli import _system_session
     from council.tables.commands import run_import
 
-    _system_session()
+    act_as_system(db.session)
     run_import(path, lambda: import_rows(read_funding(path.read_bytes())), dry_run=dry_run)
 
 

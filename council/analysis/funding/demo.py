@@ -4,7 +4,9 @@ FY2006 large projects about ¥2,000M each in 近畿, 関東 and 九州; grants l
 science, ICT, environment and nanotech, then monozukuri and energy. Deterministic, and
 written through the import service, so a re-run changes nothing."""
 
+import itertools
 import random
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -52,67 +54,79 @@ def _split(total: float, parts: int, rng: random.Random) -> list[float]:
     return [total * w / s for w in weights]
 
 
+@dataclass
+class _Refs:
+    blocks: dict[str, Block]
+    fields: dict[str, ResearchField]
+    measures: dict[str, Measure]
+    ministries: dict[str, Ministry]
+
+
 def demo_rows() -> list[FundingRow]:
-    blocks = {b.code: b for b in db.session.scalars(sa.select(Block))}
-    fields = {f.code: f for f in db.session.scalars(sa.select(ResearchField))}
-    measures = {m.name: m for m in db.session.scalars(sa.select(Measure))}
-    ministries = {m.name: m for m in db.session.scalars(sa.select(Ministry))}
-    if not blocks or not fields or "文部科学省" not in ministries:
+    refs = _Refs(
+        blocks={b.code: b for b in db.session.scalars(sa.select(Block))},
+        fields={f.code: f for f in db.session.scalars(sa.select(ResearchField))},
+        measures={m.name: m for m in db.session.scalars(sa.select(Measure))},
+        ministries={m.name: m for m in db.session.scalars(sa.select(Ministry))},
+    )
+    if not refs.blocks or not refs.fields or "文部科学省" not in refs.ministries:
         return []
     rows: list[FundingRow] = []
-    line = 0
+    lines = itertools.count(1)
     for year in YEARS:
         rng = random.Random(f"funding-demo-{year}")
-        for code, block in sorted(blocks.items(), key=lambda kv: kv[1].sort_order):
+        for code, block in sorted(refs.blocks.items(), key=lambda kv: kv[1].sort_order):
             scale = YEAR_SCALE[year] * rng.uniform(0.95, 1.05)
-            # Large projects: two or three, in the leading fields.
-            large = LARGE_FY2006.get(code, 300) * scale
-            count = 3 if large >= 1500 else 2
-            picks = rng.choices(
-                list(FIELD_WEIGHTS)[:6], weights=list(FIELD_WEIGHTS.values())[:6], k=count
+            rows += _large_projects(refs, lines, rng, year, code, block, scale)
+            rows += _grants(refs, lines, rng, year, code, block, scale)
+    return rows
+
+
+def _large_projects(refs: _Refs, lines, rng, year, code, block, scale) -> list[FundingRow]:
+    """Two or three large projects a block and year, in the leading fields."""
+    large = LARGE_FY2006.get(code, 300) * scale
+    count = 3 if large >= 1500 else 2
+    picks = rng.choices(list(FIELD_WEIGHTS)[:6], weights=list(FIELD_WEIGHTS.values())[:6], k=count)
+    rows = []
+    for n, (field_code, amount) in enumerate(zip(picks, _split(large, count, rng), strict=True), 1):
+        name = LARGE_MEASURES[n % 2] if year < 2007 or n > 1 else "知的クラスター創成事業(第II期)"
+        if year < 2007 and n == 1:
+            name = "知的クラスター創成事業(第I期)"
+        measure = refs.measures.get(name)
+        field = refs.fields[field_code]
+        rows.append(
+            FundingRow(
+                next(lines), year, "large",
+                measure.ministry_id if measure else refs.ministries["文部科学省"].id,
+                measure.id if measure else None, block.id, None, field.id,
+                f"{block.name} 大型プロジェクト 第{n}号({field.name})",
+                _tenths(amount), None,
             )
-            for n, (field_code, amount) in enumerate(
-                zip(picks, _split(large, count, rng), strict=True), 1
-            ):
-                name = (
-                    LARGE_MEASURES[n % 2]
-                    if year < 2007 or n > 1
-                    else "知的クラスター創成事業(第II期)"
+        )  # fmt: skip
+    return rows
+
+
+def _grants(refs: _Refs, lines, rng, year, code, block, scale) -> list[FundingRow]:
+    """Grants spread over the fields by weight, one to three grants per field."""
+    grant = GRANT_FY2006.get(code, 500) * scale
+    total_weight = sum(FIELD_WEIGHTS.values())
+    rows = []
+    for field_code, weight in FIELD_WEIGHTS.items():
+        share = grant * weight / total_weight * rng.uniform(0.8, 1.2)
+        parts = 1 if share < 300 else 2 if share < 1200 else 3
+        for n, amount in enumerate(_split(share, parts, rng), 1):
+            name = rng.choices(list(GRANT_MEASURES), weights=list(GRANT_MEASURES.values()))[0]
+            measure = refs.measures.get(name)
+            ministry_id = measure.ministry_id if measure else refs.ministries["経済産業省"].id
+            field = refs.fields[field_code]
+            rows.append(
+                FundingRow(
+                    next(lines), year, "grant", ministry_id, measure.id if measure else None,
+                    block.id, None, field.id,
+                    f"{block.name} {field.name} 研究開発助成 第{n}号",
+                    _tenths(amount), None,
                 )
-                if year < 2007 and n == 1:
-                    name = "知的クラスター創成事業(第I期)"
-                measure = measures.get(name)
-                line += 1
-                rows.append(
-                    FundingRow(
-                        line, year, "large",
-                        measure.ministry_id if measure else ministries["文部科学省"].id,
-                        measure.id if measure else None, block.id, None, fields[field_code].id,
-                        f"{block.name} 大型プロジェクト 第{n}号({fields[field_code].name})",
-                        _tenths(amount), None,
-                    )
-                )  # fmt: skip
-            # Grants: spread over the fields by weight, one to three grants per field.
-            grant = GRANT_FY2006.get(code, 500) * scale
-            total_weight = sum(FIELD_WEIGHTS.values())
-            for field_code, weight in FIELD_WEIGHTS.items():
-                share = grant * weight / total_weight * rng.uniform(0.8, 1.2)
-                parts = 1 if share < 300 else 2 if share < 1200 else 3
-                for n, amount in enumerate(_split(share, parts, rng), 1):
-                    name = rng.choices(list(GRANT_MEASURES), weights=list(GRANT_MEASURES.values()))[
-                        0
-                    ]
-                    measure = measures.get(name)
-                    ministry_id = measure.ministry_id if measure else ministries["経済産業省"].id
-                    line += 1
-                    rows.append(
-                        FundingRow(
-                            line, year, "grant", ministry_id, measure.id if measure else None,
-                            block.id, None, fields[field_code].id,
-                            f"{block.name} {fields[field_code].name} 研究開発助成 第{n}号",
-                            _tenths(amount), None,
-                        )
-                    )  # fmt: skip
+            )  # fmt: skip
     return rows
 
 

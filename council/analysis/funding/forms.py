@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from council import fiscal
 from council.analysis.funding.importer import MAX_AMOUNT, parse_amount, parse_fiscal_year
-from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY
+from council.analysis.funding.models import KINDS
 from council.cleaning import strip
 from council.formfields import ChoiceField, optional_id, plain_text
 
@@ -67,9 +67,9 @@ class FundingForm(FlaskForm):
 
     def validate_fiscal_year(self, field):
         year = parse_fiscal_year(field.data or "")
-        if year is None or not MIN_FY <= year <= MAX_FY:
+        if year is None or not fiscal.FIRST_YEAR <= year <= fiscal.LAST_YEAR:
             raise ValidationError(
-                f"{MIN_FY}〜{MAX_FY}の西暦、または平成19年度の形で入力してください。"
+                f"{fiscal.FIRST_YEAR}〜{fiscal.LAST_YEAR}の西暦、または平成19年度の形で入力してください。"
             )
 
     def validate_amount(self, field):

@@ -6,28 +6,15 @@ import sqlalchemy as sa
 
 from council.analysis.funding.importer import FundingRow
 from council.analysis.funding.models import FundingRecord
+from council.errors import DomainError
 from council.extensions import db
 
-FIELDS = (
-    "fiscal_year",
-    "kind",
-    "ministry_id",
-    "measure_id",
-    "block_id",
-    "prefecture_id",
-    "field_id",
-    "title",
-    "amount_tenths",
-    "theme_id",
-)
+# What a record holds besides its bookkeeping: the columns the audit log follows.
+FIELDS = FundingRecord.audit_fields
 
 
-class FundingError(Exception):
+class FundingError(DomainError):
     """A refused change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

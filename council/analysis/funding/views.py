@@ -3,14 +3,14 @@ records list, hand entry and the import. Headquarters reads and writes every blo
 secretariat reads its own block."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
 from council.analysis.funding import charts, exports, queries, services
 from council.analysis.funding.forms import FundingForm, FundingImportForm
 from council.analysis.funding.importer import COLUMNS, read_funding
-from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY, FundingRecord
+from council.analysis.funding.models import KINDS, FundingRecord
 from council.converters import page_arg
 from council.directory.models import Block, Ministry
 from council.extensions import db, utc_now
@@ -18,6 +18,8 @@ from council.figures.exports import content_disposition
 from council.measures.models import Measure
 from council.reference.models import Prefecture, ResearchField
 from council.tables.results import ImportRejected
+from council.web.forms import run_action, save_form
+from council.web.requests import require, year_or_404
 
 bp = Blueprint("funding", __name__, url_prefix="/analysis/funding")
 
@@ -27,19 +29,7 @@ RECORDS_PAGE = 200
 @bp.before_request
 @login_required
 def _signed_in():
-    if not permissions.can_open_analysis(current_user):
-        abort(403)
-
-
-def _year(year: int) -> int:
-    if not MIN_FY <= year <= MAX_FY:
-        abort(404)
-    return year
-
-
-def _require_edit() -> None:
-    if not permissions.can_edit_funding(current_user):
-        abort(403)
+    require(permissions.can_open_analysis(current_user))
 
 
 @bp.route("/")
@@ -50,7 +40,7 @@ def index():
 
 @bp.route("/<int:year>")
 def year(year: int):
-    _year(year)
+    year_or_404(year)
     figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
     return render_template(
         "analysis/funding.html",
@@ -64,39 +54,44 @@ def year(year: int):
     )
 
 
-@bp.route("/<int:year>.csv")
-def csv_export(year: int):
-    _year(year)
+# The year's page as a file: mimetype and body by extension.
+DOWNLOADS = {
+    "csv": ("text/csv", exports.to_csv_bytes),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda figures: exports.to_xlsx(figures, now=utc_now()),
+    ),
+}
+
+
+def _download(year: int, ext: str) -> Response:
+    year_or_404(year)
     figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
+    mimetype, build = DOWNLOADS[ext]
     return Response(
-        exports.to_csv_bytes(figures),
-        mimetype="text/csv",
+        build(figures),
+        mimetype=mimetype,
         headers={
             "Content-Disposition": content_disposition(
-                f"funding_fy{year}.csv", f"{figures.label}_資金投入状況.csv"
+                f"funding_fy{year}.{ext}", f"{figures.label}_資金投入状況.{ext}"
             )
         },
     )
+
+
+@bp.route("/<int:year>.csv")
+def csv_export(year: int):
+    return _download(year, "csv")
 
 
 @bp.route("/<int:year>.xlsx")
 def xlsx_export(year: int):
-    _year(year)
-    figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
-    return Response(
-        exports.to_xlsx(figures, now=utc_now()),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": content_disposition(
-                f"funding_fy{year}.xlsx", f"{figures.label}_資金投入状況.xlsx"
-            )
-        },
-    )
+    return _download(year, "xlsx")
 
 
 @bp.route("/<int:year>/records")
 def records(year: int):
-    _year(year)
+    year_or_404(year)
     block_ids = permissions.analysis_block_ids(current_user)
     page = page_arg(request.args)
     query = sa.select(FundingRecord).where(FundingRecord.fiscal_year == year)
@@ -141,22 +136,18 @@ def _form(form: FundingForm) -> FundingForm:
 
 
 def _save(form: FundingForm, record: FundingRecord | None):
-    if form.validate_on_submit():
-        try:
-            saved = services.save_record(form.values(), record=record)
-        except services.FundingError as error:
-            getattr(form, error.field or "title").errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("資金投入の記録を保存しました。", "success")
-            return redirect(url_for("funding.records", year=saved.fiscal_year))
-    status = 422 if request.method == "POST" else 200
+    saved = save_form(form, lambda: services.save_record(form.values(), record=record))
+    if saved:
+        flash("資金投入の記録を保存しました。", "success")
+        return redirect(url_for("funding.records", year=saved.result.fiscal_year))
+    # These pages have always answered an entry they cannot take with 422.
+    status = 200 if saved.status == 200 else 422
     return render_template("analysis/funding_form.html", form=form, record=record), status
 
 
 @bp.route("/records/new", methods=["GET", "POST"])
 def new_record():
-    _require_edit()
+    require(permissions.can_edit_funding(current_user))
     form = _form(FundingForm())
     if request.method == "GET":
         form.fiscal_year.data = request.args.get("year", "")
@@ -166,7 +157,7 @@ def new_record():
 @bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
 def edit_record(record_id: int):
     record = db.get_or_404(FundingRecord, record_id)
-    _require_edit()
+    require(permissions.can_edit_funding(current_user))
     form = _form(FundingForm())
     if request.method == "GET":
         form.fill(record)
@@ -176,17 +167,16 @@ def edit_record(record_id: int):
 @bp.post("/records/<int:record_id>/delete")
 def delete_record(record_id: int):
     record = db.get_or_404(FundingRecord, record_id)
-    _require_edit()
+    require(permissions.can_edit_funding(current_user))
     year = record.fiscal_year
-    services.delete_record(record)
-    db.session.commit()
+    run_action(lambda: services.delete_record(record))
     flash("資金投入の記録を削除しました。", "success")
     return redirect(url_for("funding.records", year=year))
 
 
 @bp.route("/import", methods=["GET", "POST"])
 def upload():
-    _require_edit()
+    require(permissions.can_edit_funding(current_user))
     form = FundingImportForm()
     context = {"columns": COLUMNS}
     if not form.validate_on_submit():

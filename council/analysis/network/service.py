@@ -23,11 +23,11 @@ from council.analysis.network import drawing, sources
 from council.analysis.network import graph as graphs
 from council.analysis.network.sources import Region
 from council.directory.models import Block
+from council.errors import DomainError
 from council.extensions import db
 from council.reference.models import ClusterRegion, cluster_region_prefectures
 
 FIRST_FY = 2005
-MIN_FY, MAX_FY = 2000, 2100
 CACHE_KEY = "analysis.network_cache"
 CACHE_SIZE = 128
 REGIONS_KEY = "analysis.regions"
@@ -37,10 +37,12 @@ stats = {"computed": 0}
 _lock = Lock()
 
 
-class NetworkError(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
+class NetworkError(DomainError):
+    """A region or a year range the pages cannot show (400)."""
+
+
+class UnknownRegion(NetworkError):
+    status = 404
 
 
 @dataclass
@@ -119,9 +121,9 @@ def parse_fy(raw: str | None, default: int, name: str) -> int:
     if raw is None or raw.strip() == "":
         return default
     raw = raw.strip()
-    if not raw.isdigit() or not MIN_FY <= int(raw) <= MAX_FY:
+    if not raw.isdigit() or not fiscal.FIRST_YEAR <= int(raw) <= fiscal.LAST_YEAR:
         raise NetworkError(
-            f"{name}には{MIN_FY}〜{MAX_FY}の西暦の年度(例: 2007)を指定してください。"
+            f"{name}には{fiscal.FIRST_YEAR}〜{fiscal.LAST_YEAR}の西暦の年度(例: 2007)を指定してください。"
         )
     return int(raw)
 
@@ -129,8 +131,8 @@ def parse_fy(raw: str | None, default: int, name: str) -> int:
 def resolve(code: str, raw_from: str | None, raw_to: str | None) -> tuple[Region, int, int]:
     region = find_region(code)
     if region is None:
-        raise NetworkError(
-            f"地域「{code[:40]}」はありません(ブロックまたはクラスター地域のコード)。", 404
+        raise UnknownRegion(
+            f"地域「{code[:40]}」はありません(ブロックまたはクラスター地域のコード)。"
         )
     first = parse_fy(raw_from, FIRST_FY, "from")
     last = parse_fy(raw_to, fiscal.current_fiscal_year(), "to")

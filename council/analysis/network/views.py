@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from council import fiscal, permissions
 from council.analysis.network import exports, service
 from council.figures.exports import content_disposition
+from council.web.requests import require
 
 bp = Blueprint("network", __name__, url_prefix="/analysis/network")
 
@@ -18,8 +19,7 @@ INLINE_NODES = 400
 @bp.before_request
 @login_required
 def _signed_in():
-    if not permissions.can_open_analysis(current_user):
-        abort(403)
+    require(permissions.can_open_analysis(current_user))
 
 
 def _load(code: str):
@@ -29,8 +29,7 @@ def _load(code: str):
         )
     except service.NetworkError as error:
         abort(error.status, str(error))
-    if not permissions.can_view_analysis(current_user, region.block_id):
-        abort(403)
+    require(permissions.can_view_analysis(current_user, region.block_id))
     return service.result(region, first, last)
 
 

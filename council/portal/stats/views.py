@@ -1,10 +1,11 @@
 """Headquarters' page of the portal's access statistics."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from council import fiscal, permissions
 from council.portal.stats import report
+from council.web.requests import require
 
 bp = Blueprint("portal_stats", __name__, url_prefix="/portal/manage/stats")
 
@@ -12,8 +13,7 @@ bp = Blueprint("portal_stats", __name__, url_prefix="/portal/manage/stats")
 @bp.route("/")
 @login_required
 def index():
-    if not permissions.can_view_portal_stats(current_user):
-        abort(403)
+    require(permissions.can_view_portal_stats(current_user))
     year_text = request.args.get("fy", "")
     year = (
         int(year_text)

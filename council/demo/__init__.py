@@ -1,6 +1,6 @@
 """The deterministic demo data set behind `flask demo`.
 
-council/demo_plan.py decides what exists; this module writes it. Every activity's uid is a
+council/demo/plan.py decides what exists; this module writes it. Every activity's uid is a
 UUID5 of its plan key, so a re-run finds what an earlier run wrote and skips it: running the
 command twice leaves the same rows. The plan depends on today's date only for what is
 past (held) or future (planned), and for the near-term events of this and the next month.
@@ -17,13 +17,13 @@ from council.accounts.demo_logins import ensure_demo_logins
 from council.activities.models import Activity, Category
 from council.activities.services import create_activity
 from council.analysis.funding.demo import load_funding_demo
-from council.demo_plan import Directory, PlannedActivity, build_plan
+from council.demo import notices as notices_demo
+from council.demo.plan import Directory, PlannedActivity, build_plan
 from council.directory.models import Agency, Block, Membership
 from council.extensions import db, utc_now
 from council.measures.models import Measure
 from council.minutes.models import ActionItem, Minutes, MinutesRevision
 from council.national.events import load_national_events
-from council.notices import demo as notices_demo
 from council.notices import services as notices
 
 DEMO_NAMESPACE = uuid.UUID("8f0c2a8e-2007-4b1d-9c3e-0d2a1b5c7e11")
@@ -127,7 +127,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         fiscal.to_jst(now).date(), directory, last_fy=fiscal.current_fiscal_year(now) + 1
     )
     existing = _existing_uids([demo_uid(p.key) for p in plan])
-    # History is not news: the data set itself sends no notices (see council/notices/demo.py).
+    # History is not news: the data set itself sends no notices (see council/demo/notices.py).
     notices.suppress(db.session)
     for item in plan:
         uid = demo_uid(item.key)
