@@ -41,7 +41,7 @@ CORE = {
     "tables",
     "web",
 }
-ENTRY = {"__init__", "cli", "demo", "demo_plan", "models", "seed", "backup"}
+ENTRY = {"__init__", "cli", "demo", "models", "seed", "backup"}
 # Pages and answers made of several domains' figures: they may also read other domains'
 # queries and read-side services, never their views.
 INTERFACE = {"api", "home"}

@@ -40,13 +40,13 @@ NOT_PAGES = (
 
 def load_demo_app(schema: dict, tmp_path, base_config) -> tuple:
     """An app on a copy of the seeded template database with the demo loaded; the logins."""
-    from council.cli import _system_session
+    from council.audit.hooks import act_as_system
     from council.demo import load_demo
 
     shutil.copy(schema["seeded_template"], tmp_path / "walk.db")
     app = create_app(base_config(tmp_path, f"sqlite:///{tmp_path / 'walk.db'}"))
     with app.app_context():
-        _system_session()
+        act_as_system(db.session)
         logins = load_demo()
         # What `flask demo` adds: the portal's registers, so their pages are walked too.
         from council.portal.demo import load_portal_demo

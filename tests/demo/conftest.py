@@ -14,7 +14,7 @@ from tests.conftest import PG_URL, _base_config
 def demo(_schema, tmp_path_factory):
     """An app whose database holds the reference data and one run of load_demo().
     Yields the logins that run returned; the app context stays pushed for the module."""
-    from council.cli import _system_session
+    from council.audit.hooks import act_as_system
     from council.demo import load_demo
     from council.seed import seed_all
 
@@ -33,7 +33,7 @@ def demo(_schema, tmp_path_factory):
             conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         seed_all()
         db.session.commit()
-    _system_session()
+    act_as_system(db.session)
     logins = load_demo()
     db.session.commit()
     yield logins
