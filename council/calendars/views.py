@@ -21,9 +21,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from council import cache, fiscal, permissions
+from council import cache, fiscal, ical, permissions
 from council.activities.models import Activity, Category
-from council.calendars import feeds, grid, ical, queries, render, services
+from council.calendars import feeds, grid, queries, render, services
 from council.calendars.forms import VIEWS, CalendarFilterForm, parse_date, parse_month
 from council.directory.models import Block
 from council.extensions import db
@@ -223,7 +223,7 @@ def _feed(
         current_app.config["FEED_WINDOW_DAYS_AHEAD"],
     )
     base_url = request.url_root.rstrip("/")
-    settling = feeds.is_settling(
+    settling = cache.is_settling(
         fingerprint, datetime.now(UTC), current_app.config.get("FEED_SETTLE_SECONDS", 60)
     )
     tag = feeds.etag(
@@ -317,7 +317,7 @@ def activity_ics(activity_id: int):
     activity = db.session.get(Activity, activity_id)
     if activity is None or not permissions.can_view_activity(current_user, activity):
         abort(404)
-    event = feeds.event_from_activity(activity, request.url_root.rstrip("/"))
+    event = ical.event_from_activity(activity, request.url_root.rstrip("/"))
     response = Response(ical.build_calendar(activity.title, [event]), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="activity-{activity.id}.ics"'
     response.headers.update(FEED_HEADERS)
