@@ -13,16 +13,6 @@ import sqlalchemy as sa
 
 from council import fiscal, permissions
 from council.activities.csv_labels import HEADERS, column_of, fold_lookalikes
-from council.activities.forms import (
-    PARTICIPANTS_MAX,
-    PT_FIRST_FY,
-    TITLE_MAX,
-    VENUE_MAX,
-    ScheduleError,
-    build_schedule,
-    check_plausible,
-    has_control_chars,
-)
 from council.activities.models import (
     COUNCIL_KINDS,
     HQ_KINDS,
@@ -32,6 +22,16 @@ from council.activities.models import (
     VISIBILITIES,
     Category,
 )
+from council.activities.rules import (
+    PARTICIPANTS_MAX,
+    PT_FIRST_FY,
+    TITLE_MAX,
+    VENUE_MAX,
+    ScheduleError,
+    build_schedule,
+    check_plausible,
+)
+from council.cleaning import has_control
 from council.directory.models import Agency, Block
 from council.extensions import db
 
@@ -360,7 +360,7 @@ class RowChecker:
                 column,
                 f"{label}は{limit}文字以内にしてください(現在{len(value)}文字)。",
             )
-        elif has_control_chars(value):
+        elif has_control(value, multiline=False):
             self.problem(
                 line_of(column),
                 column,
@@ -462,7 +462,7 @@ class RowChecker:
             return build_schedule(start[0], start[1], end[0], end[1], date_only=bool(date_only))
         except ScheduleError as error:
             column = "start" if error.field.startswith("start") else "end"
-            self.problem(line_of(column), column, error.message)
+            self.problem(line_of(column), column, str(error))
             return None
 
 

@@ -6,7 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from council.activities.forms import NoControlChars, strip
+from council.cleaning import strip
+from council.formfields import NoControlChars
 from council.submissions.services import COMMENT_MAX, REASON_MAX
 
 
