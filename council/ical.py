@@ -65,26 +65,31 @@ def activity_url(base_url: str, activity_id: int) -> str:
     return f"{base_url}/activities/{activity_id}"
 
 
-def event_from_activity(activity, base_url: str) -> FeedEvent:
-    """The VEVENT input of one loaded activity (an invitation mail, which has the ORM object
-    at hand; the feeds read plain rows)."""
+def feed_event(source, base_url: str, *, category: str, block: str | None) -> FeedEvent:
+    """The VEVENT input of one activity, read from anything with its columns: a loaded
+    activity (an invitation mail) or a plain row (the feeds, which read thousands)."""
     return FeedEvent(
-        uid=activity.uid,
-        sequence=activity.sequence or 0,
-        title=activity.title,
-        status=activity.status,
-        starts_at=activity.starts_at,
-        ends_at=activity.ends_at,
-        is_all_day=bool(activity.is_all_day),
-        venue=activity.venue or "",
-        description=activity.description or "",
-        status_reason=activity.status_reason or "",
-        category=activity.category.name,
-        block=activity.block.name if activity.block is not None else HQ_LABEL,
-        url=activity_url(base_url, activity.id),
-        created_at=activity.created_at or activity.updated_at,
-        updated_at=activity.updated_at,
+        uid=source.uid,
+        sequence=source.sequence or 0,
+        title=source.title,
+        status=source.status,
+        starts_at=source.starts_at,
+        ends_at=source.ends_at,
+        is_all_day=bool(source.is_all_day),
+        venue=source.venue or "",
+        description=source.description or "",
+        status_reason=source.status_reason or "",
+        category=category,
+        block=block or HQ_LABEL,
+        url=activity_url(base_url, source.id),
+        created_at=source.created_at or source.updated_at,
+        updated_at=source.updated_at,
     )
+
+
+def event_from_activity(activity, base_url: str) -> FeedEvent:
+    block = activity.block.name if activity.block is not None else None
+    return feed_event(activity, base_url, category=activity.category.name, block=block)
 
 
 def summary_of(title: str, status: str) -> str:

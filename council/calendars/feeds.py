@@ -180,23 +180,7 @@ _EVENT_COLUMNS = (
 
 
 def event_from_row(row, base_url: str) -> ical.FeedEvent:
-    return ical.FeedEvent(
-        uid=row.uid,
-        sequence=row.sequence or 0,
-        title=row.title,
-        status=row.status,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        is_all_day=bool(row.is_all_day),
-        venue=row.venue or "",
-        description=row.description or "",
-        status_reason=row.status_reason or "",
-        category=row.category_name,
-        block=row.block_name or ical.HQ_LABEL,
-        url=ical.activity_url(base_url, row.id),
-        created_at=row.created_at or row.updated_at,
-        updated_at=row.updated_at,
-    )
+    return ical.feed_event(row, base_url, category=row.category_name, block=row.block_name)
 
 
 def _event_query(clauses: Sequence):

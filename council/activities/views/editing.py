@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from council import permissions
 from council.activities import queries, services
 from council.activities.forms.activity import ActivityForm
-from council.activities.models import NATIONAL, Activity
+from council.activities.models import Activity
 from council.activities.views.base import (
     bp,
     default_block_id,
@@ -93,21 +93,10 @@ def new():
 
 
 def _initial_data(activity: Activity) -> dict:
-    return {
-        "block": NATIONAL if activity.is_national else str(activity.block_id or ""),
-        "host_prefecture": str(activity.host_prefecture_id or ""),
-        "host_city": activity.host_city,
-        "region_block": str(activity.region_block_id or ""),
-        "backers": [a.id for a in activity.backers],
-        "category": activity.category.code,
-        "kind": activity.kind or "",
+    """The edit form's data: what a duplicate would keep, and what is this activity's own."""
+    return queries.duplicate_values(activity) | {
         "title": activity.title,
-        "venue": activity.venue,
-        "visibility": activity.visibility,
         "participants": activity.participants,
-        "organizers": [a.id for a in activity.organizers],
-        "participant_agencies": [a.id for a in activity.participant_agencies],
-        "measures": [m.id for m in activity.measures],
         "description": activity.description,
         "version": activity.version,
     }

@@ -66,12 +66,18 @@ def _status_view(activity_id: int, action: str, apply):
     return _render_status(action, activity, form, status=saved.status, error=error)
 
 
+def _log_reason(form) -> None:
+    """The optional 変更理由 of held and reschedule goes to the audit log only (postpone and
+    cancel keep their reason on the activity, through their services)."""
+    if form.reason.data:
+        set_reason(db.session, form.reason.data.strip())
+
+
 @bp.route("/<int:activity_id>/held", methods=["GET", "POST"])
 @login_required
 def held(activity_id: int):
     def apply(activity, form, version):
-        if form.reason.data:
-            set_reason(db.session, form.reason.data.strip())
+        _log_reason(form)
         services.mark_held(
             activity,
             actor=current_user,
@@ -110,8 +116,7 @@ def postpone(activity_id: int):
 @login_required
 def reschedule(activity_id: int):
     def apply(activity, form, version):
-        if form.reason.data:
-            set_reason(db.session, form.reason.data.strip())
+        _log_reason(form)
         starts_at, ends_at, is_all_day = form.schedule
         services.reschedule_activity(
             activity,
