@@ -124,7 +124,9 @@ def invitation(activity) -> str:
     """An iTIP message (RFC 5546): REQUEST, or CANCEL once cancelled; the ATTENDEE is added
     per recipient when the mail is built (with_attendee)."""
     method = "CANCEL" if activity.status == "cancelled" else "REQUEST"
-    event = icalendar.Event.from_ical(ical.build_event(ical.event_from_activity(activity, base_url())))
+    event = icalendar.Event.from_ical(
+        ical.build_event(ical.event_from_activity(activity, base_url()))
+    )
     sender = current_app.config.get("MAIL_FROM", "council@localhost")
     event.add("organizer", f"mailto:{sender}", parameters={"CN": SITE_NAME})
     calendar = icalendar.Calendar()
