@@ -2,27 +2,78 @@
 count) that are pure functions of the activities and the memberships, so that a page reads
 them once per change instead of once per request.
 
-The data version is the feeds' fingerprint (`MAX(updated_at)` and `MAX(id)` of the
+The data version (the calendar feeds validate with the same probes) is a fingerprint (`MAX(updated_at)` and `MAX(id)` of the
 activities: every edit, soft delete and insert moves one of them) and a checksum of the
 memberships table (which decides what a member sees), read in one statement of index probes.
 While a change is settling (a transaction stamped earlier may still be committing) there is no
 version, and nothing is kept.
+
+The probes live here, in the core, so that every page reading a kept value (reports, lists,
+calendars, feeds) depends on the cache and the cache on no page.
 """
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
 
-from council.calendars import feeds
+from council.activities.models import Activity
+from council.directory.models import Membership
+from council.extensions import db
 
 ENTRIES = 128  # per store, the most recently used
 
-_VERSION = sa.select(*feeds.LATEST, *feeds.MEMBERSHIPS)
+LATEST = (
+    sa.select(sa.func.max(Activity.updated_at)).scalar_subquery(),
+    sa.select(sa.func.max(Activity.id)).scalar_subquery(),
+)
+_memberships = Membership.__table__
+# Which blocks a member sees follows from the (small) memberships table: any change to it
+# changes these sums, so a personal feed's validator follows it without restating the rule.
+MEMBERSHIPS = tuple(
+    sa.select(aggregate).scalar_subquery()
+    for aggregate in (
+        sa.func.count(),
+        sa.func.sum(_memberships.c.id * _memberships.c.block_id),
+        sa.func.sum(_memberships.c.id * _memberships.c.agency_id),
+        sa.func.sum(_memberships.c.id * sa.func.coalesce(_memberships.c.last_fy, 1)),
+    )
+)
+_VERSION = sa.select(*LATEST, *MEMBERSHIPS)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    last_updated_at: datetime | None
+    max_id: int | None
+    memberships: tuple = ()
+
+
+def single_read(statement, params=None):
+    """The first row of one statement, straight on a connection: the ORM's per-statement bind
+    lookup would cost more than the query itself on this path, which must stay near a bare
+    request's cost. On PostgreSQL, when the request has not opened a transaction, the
+    statement runs in autocommit: one round trip, where BEGIN and ROLLBACK around it would
+    make three (a 304 is this statement alone)."""
+    if db.engine.dialect.name != "postgresql" or db.session().in_transaction():
+        return db.session.connection().execute(statement, params).first()
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        return connection.execute(statement, params).first()
+
+
+def is_settling(fp: Fingerprint, now: datetime, settle_seconds: int) -> bool:
+    """True just after a change. Timestamps and ids are taken at flush, not at commit, so a
+    transaction that stamped earlier may still commit after a later one; until such
+    stragglers are in, a validator must not promise that nothing changed."""
+    return fp.last_updated_at is not None and now - fp.last_updated_at < timedelta(
+        seconds=settle_seconds
+    )
 
 
 class Recent:
@@ -55,10 +106,10 @@ def store(name: str) -> Recent:
 def data_version(*more) -> tuple | None:
     """The current data version, or None while a change settles. One statement; `more` adds
     scalar subqueries (the versions of other tables a value depends on)."""
-    row = feeds.single_read(_VERSION.add_columns(*more) if more else _VERSION)
-    fingerprint = feeds.Fingerprint(row[0], row[1])
+    row = single_read(_VERSION.add_columns(*more) if more else _VERSION)
+    fingerprint = Fingerprint(row[0], row[1])
     settle = current_app.config.get("FEED_SETTLE_SECONDS", 60)
-    if feeds.is_settling(fingerprint, datetime.now(UTC), settle):
+    if is_settling(fingerprint, datetime.now(UTC), settle):
         return None
     return tuple(row)
 

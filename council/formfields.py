@@ -10,7 +10,7 @@ from wtforms.validators import Length, ValidationError
 from wtforms.widgets import TextInput
 
 from council import fiscal
-from council.cleaning import CONTROL_TEXT, strip
+from council.cleaning import CONTROL_TEXT, has_control, strip
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
 
@@ -132,3 +132,15 @@ class FiscalYearField(StringField):
         if self.raw_text:  # what the user typed stays as typed
             return self.raw_text
         return "" if self.data in (None, "") else fiscal.fiscal_year_label(int(self.data))
+
+
+class NoControlChars:
+    """A validator refusing control characters, telling the user to delete them (the activity
+    and submission forms' wording); `multiline` lets tabs and line breaks through."""
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and has_control(field.data, multiline=self.multiline):
+            raise ValidationError("使用できない制御文字が含まれています。削除してください。")

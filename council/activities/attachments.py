@@ -14,10 +14,13 @@ import time
 import unicodedata
 import uuid
 import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from council.activities.models import Activity, Attachment
 from council.activities.services import ActivityError
+from council.errors import DomainError
 from council.extensions import db, utc_now
 
 SUBFOLDER = "attachments"
@@ -74,8 +77,17 @@ ALLOWED_LABEL = (
 ACCEPT_ATTR = ",".join(f".{ext}" for ext in ALLOWED)
 
 
-class UploadRefused(ActivityError):
-    """The file was not stored; the message says why, in Japanese."""
+class UploadRefused(DomainError):
+    """The file was not stored; the message says why, in Japanese, next to the file input."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="file")
+
+
+class UploadTooLarge(UploadRefused):
+    """Over the size limit: answered 413, as when the server cuts the request off itself."""
+
+    status = 413
 
 
 def size_label(size: int) -> str:
@@ -133,52 +145,19 @@ def store_attachment(
 
     The caller commits; if the commit fails it should call discard_file(), since the file
     is already in place."""
-    max_bytes = max_bytes or DEFAULT_MAX_BYTES
     name = display_name(filename)
-    ext = extension_of(name)
-    if not name or not ext:
-        raise UploadRefused(f"ファイル名に拡張子がありません。添付できるのは{ALLOWED_LABEL}です。")
-    if ext not in ALLOWED:
-        raise UploadRefused(
-            f"「.{ext}」のファイルは添付できません。添付できるのは{ALLOWED_LABEL}です。"
-        )
+    ext = _allowed_extension(name)
     content_type, matches = ALLOWED[ext]
     folder = folder_of(upload_folder)
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = uuid.uuid4().hex
-    final = folder / stored_name
     temp = folder / f"{TEMP_PREFIX}{stored_name}"
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            while True:
-                chunk = stream.read(CHUNK)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > max_bytes:
-                    raise UploadRefused(
-                        f"ファイルが大きすぎます。添付できるのは1ファイル{max_label(max_bytes)}までです。"
-                    )
-                if len(head) < 16:
-                    head += chunk[: 16 - len(head)]
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if size == 0:
-            raise UploadRefused("空のファイルは添付できません。")
-        if not matches(temp, head):
-            raise UploadRefused(
-                f"ファイルの中身が拡張子「.{ext}」の形式と一致しません。"
-                "ファイルが壊れていないか、拡張子が正しいか確認してください。"
-            )
+        written = _write_temporary(stream, temp, max_bytes or DEFAULT_MAX_BYTES)
+        _check_content(temp, written, ext, matches)
         # A hard link fails rather than replace an existing file: stored files are never
         # overwritten.
-        os.link(temp, final)
+        os.link(temp, folder / stored_name)
         _fsync_dir(folder)
     finally:
         temp.unlink(missing_ok=True)
@@ -187,13 +166,69 @@ def store_attachment(
         original_name=name,
         stored_name=stored_name,
         content_type=content_type,
-        size=size,
-        sha256=digest.hexdigest(),
+        size=written.size,
+        sha256=written.sha256,
         uploaded_by_id=getattr(actor, "id", None),
     )
     db.session.add(attachment)
     db.session.flush()
     return attachment
+
+
+def _allowed_extension(name: str) -> str:
+    """The extension, refused before a byte is written when it is missing or not on the
+    allowlist (the message names what may be attached)."""
+    ext = extension_of(name)
+    if not name or not ext:
+        raise UploadRefused(f"ファイル名に拡張子がありません。添付できるのは{ALLOWED_LABEL}です。")
+    if ext not in ALLOWED:
+        raise UploadRefused(
+            f"「.{ext}」のファイルは添付できません。添付できるのは{ALLOWED_LABEL}です。"
+        )
+    return ext
+
+
+@dataclass(frozen=True)
+class _Written:
+    size: int
+    head: bytes  # the first bytes, for the content check
+    sha256: str
+
+
+def _write_temporary(stream, temp: Path, max_bytes: int) -> _Written:
+    """Copy the upload to a new temporary file in chunks, stopping as soon as it passes
+    `max_bytes` (the client may send more than it announced), and fsync it so that the link
+    made afterwards names a complete file."""
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > max_bytes:
+                raise UploadTooLarge(
+                    f"ファイルが大きすぎます。添付できるのは1ファイル{max_label(max_bytes)}までです。"
+                )
+            if len(head) < 16:
+                head += chunk[: 16 - len(head)]
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return _Written(size, head, digest.hexdigest())
+
+
+def _check_content(temp: Path, written: _Written, ext: str, matches) -> None:
+    """Refuse an empty file, and one whose first bytes (or zip directory) are not what its
+    extension claims: a renamed executable is not a PDF."""
+    if written.size == 0:
+        raise UploadRefused("空のファイルは添付できません。")
+    if not matches(temp, written.head):
+        raise UploadRefused(
+            f"ファイルの中身が拡張子「.{ext}」の形式と一致しません。"
+            "ファイルが壊れていないか、拡張子が正しいか確認してください。"
+        )
 
 
 TEMP_PREFIX = ".tmp-"
@@ -218,6 +253,26 @@ def remove_stale_temporaries(upload_folder: str | Path, *, older_than: float = S
         except FileNotFoundError:  # another worker removed it first
             continue
     return removed
+
+
+@contextmanager
+def discarded_unless_committed(upload_folder: str):
+    """Around a store and its commit: yields `stored(attachment)`, which notes a file put in
+    place and returns it; if the block fails (the commit, say), the session is rolled back and
+    the noted files are removed, so that no file is left without its row."""
+    noted: list[Attachment] = []
+
+    def stored(attachment: Attachment) -> Attachment:
+        noted.append(attachment)
+        return attachment
+
+    try:
+        yield stored
+    except Exception:
+        db.session.rollback()
+        for attachment in noted:
+            discard_file(upload_folder, attachment)
+        raise
 
 
 def discard_file(upload_folder: str, attachment: Attachment) -> None:

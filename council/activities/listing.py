@@ -2,7 +2,6 @@
 and the filter choices, kept per data version (council/cache.py)."""
 
 import math
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,20 +11,18 @@ import sqlalchemy as sa
 
 from council import cache, fiscal, permissions
 from council.activities.models import (
-    KINDS,
     NATIONAL,
-    NATIONAL_LABEL,
     STATUSES,
-    VISIBILITIES,
     Activity,
     Category,
     activity_backers,
 )
+from council.activities.models.activity import ActivityLabels
 from council.activities.queries import list_years
+from council.cleaning import without_control
 from council.directory.models import Block
 from council.extensions import db
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 HQ_FILTER = "hq"  # the block filter value for headquarters meetings (no block)
 
 
@@ -69,23 +66,19 @@ class Page:
 def parse_filters(args) -> ListFilters:
     """Query-string filters; anything malformed is ignored rather than refused."""
     fy = fiscal.parse_fiscal_year(args.get("fy"))
-    if fy is not None and not 2000 <= fy <= 2100:
+    if fy is not None and not fiscal.FIRST_YEAR <= fy <= fiscal.LAST_YEAR:
         fy = None
     page = args.get("page", type=int) or 1
+    # Control characters never match anything, and PostgreSQL refuses NUL in a query.
     return ListFilters(
         fy=fy,
-        block=_clean(args.get("block"), 20),
-        category=_clean(args.get("category"), 20),
-        status=_clean(args.get("status"), 20),
-        q=_clean(args.get("q"), 100),
+        block=without_control(args.get("block"), 20),
+        category=without_control(args.get("category"), 20),
+        status=without_control(args.get("status"), 20),
+        q=without_control(args.get("q"), 100),
         backed="1" if args.get("backed") == "1" else "",
         page=max(1, min(page, 100_000)),
     )
-
-
-def _clean(value: str | None, limit: int) -> str:
-    """Control characters never match anything, and PostgreSQL refuses NUL in a query."""
-    return _CONTROL.sub("", value or "").strip()[:limit]
 
 
 class _Named(NamedTuple):
@@ -94,7 +87,7 @@ class _Named(NamedTuple):
 
 
 @dataclass(slots=True)
-class ListRow:
+class ListRow(ActivityLabels):
     """One line of the activity list: the columns it shows, read as plain rows (a page of
     ORM objects with their block and category cost more than the rest of the page)."""
 
@@ -111,28 +104,6 @@ class ListRow:
     is_national: bool
     block: _Named | None
     category: _Named
-
-    @property
-    def is_hq(self) -> bool:
-        return self.block_id is None and not self.is_national
-
-    @property
-    def scope_label(self) -> str:
-        if self.is_national:
-            return NATIONAL_LABEL
-        return self.block.name if self.block is not None else "本府省"
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
-
-    @property
-    def visibility_label(self) -> str:
-        return VISIBILITIES.get(self.visibility, self.visibility)
-
-    @property
-    def kind_label(self) -> str:
-        return KINDS.get(self.kind or "", "")
 
 
 _LIST_COLUMNS = (

@@ -4,26 +4,21 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy import inspect
+from sqlalchemy.orm.exc import StaleDataError
 
 from council import fiscal
 from council.activities.models import STATUSES, Activity, Attendance
 from council.audit.hooks import record, set_reason
+from council.errors import Conflict
 from council.extensions import db, utc_now
+from council.locking import EditConflict, check_version
 from council.notices import hooks as notices
 from council.submissions.models import Submission
 
 
-class ActivityError(Exception):
-    """A refused change; the message is shown to the user."""
-
-
-class EditConflict(Exception):
-    """Someone else saved the object after the user loaded it (stale version)."""
-
-    def __init__(self, obj, expected_version: int):
-        super().__init__("他のユーザーが先に更新しました。")
-        self.obj = obj
-        self.expected_version = expected_version
+class ActivityError(Conflict):
+    """The activity's state forbids the change now (its status, its date): 409, with a
+    message for the user."""
 
 
 EDITABLE_FIELDS = (
@@ -43,12 +38,6 @@ EDITABLE_FIELDS = (
     "participants",
     "description",
 )
-
-
-def check_version(obj, expected_version: int | None) -> None:
-    """The form carries the version the user loaded; a stale one is a conflict."""
-    if expected_version is not None and obj.version != expected_version:
-        raise EditConflict(obj, expected_version)
 
 
 def create_activity(
@@ -130,7 +119,11 @@ def update_activity(
             # Only the link tables change: touch the row so that the version rises.
             activity.updated_at = utc_now()
     activity.updated_by_id = getattr(actor, "id", None)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Saved by another request between our read and this write: the same conflict.
+        raise EditConflict(activity, expected_version) from None
     if collections:
         record(db.session, activity, "update", collections)
     notices.activity_changed(activity, actor=actor)
@@ -298,7 +291,7 @@ def cancel_activity(
 # --- attendance -----------------------------------------------------------------------------
 
 
-class AttendanceConflict(Exception):
+class AttendanceConflict(Conflict):
     """Someone else changed the same attendance entry since the page was loaded."""
 
     def __init__(self, conflicts):

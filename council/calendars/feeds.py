@@ -17,14 +17,11 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
-from council import fiscal, permissions
+from council import cache, fiscal, ical, permissions
 from council.accounts.models import User, hash_token
 from council.activities.models import NATIONAL, NATIONAL_LABEL, Activity, Category
-from council.calendars import ical
-from council.directory.models import Block, Membership
+from council.directory.models import Block
 from council.extensions import db
-
-HQ_LABEL = "本府省"
 
 
 @dataclass(frozen=True)
@@ -80,23 +77,7 @@ def feed_clauses(user, window: Window, *, block_id=None, category_id=None) -> li
     return clauses
 
 
-LATEST = (
-    sa.select(sa.func.max(Activity.updated_at)).scalar_subquery(),
-    sa.select(sa.func.max(Activity.id)).scalar_subquery(),
-)
-_memberships = Membership.__table__
-# Which blocks a member sees follows from the (small) memberships table: any change to it
-# changes these sums, so a personal feed's validator follows it without restating the rule.
-MEMBERSHIPS = tuple(
-    sa.select(aggregate).scalar_subquery()
-    for aggregate in (
-        sa.func.count(),
-        sa.func.sum(_memberships.c.id * _memberships.c.block_id),
-        sa.func.sum(_memberships.c.id * _memberships.c.agency_id),
-        sa.func.sum(_memberships.c.id * sa.func.coalesce(_memberships.c.last_fy, 1)),
-    )
-)
-_FINGERPRINT = sa.select(*LATEST)
+_FINGERPRINT = sa.select(*cache.LATEST)
 _users = User.__table__
 # A personal feed's owner and its fingerprint in one statement, built once.
 _OWNER_AND_FINGERPRINT = sa.select(
@@ -105,60 +86,31 @@ _OWNER_AND_FINGERPRINT = sa.select(
     _users.c.block_id,
     _users.c.agency_id,
     _users.c.name,
-    *LATEST,
-    *MEMBERSHIPS,
+    *cache.LATEST,
+    *cache.MEMBERSHIPS,
 ).where(_users.c.feed_token_hash == sa.bindparam("token_hash"), _users.c.is_active.is_(True))
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    last_updated_at: datetime | None
-    max_id: int | None
-    memberships: tuple = ()
-
-
-def single_read(statement, params=None):
-    """The first row of one statement, straight on a connection: the ORM's per-statement bind
-    lookup would cost more than the query itself on this path, which must stay near a bare
-    request's cost. On PostgreSQL, when the request has not opened a transaction, the
-    statement runs in autocommit: one round trip, where BEGIN and ROLLBACK around it would
-    make three (a 304 is this statement alone)."""
-    if db.engine.dialect.name != "postgresql" or db.session().in_transaction():
-        return db.session.connection().execute(statement, params).first()
-    with db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-        return connection.execute(statement, params).first()
-
-
-def fingerprint() -> Fingerprint:
+def fingerprint() -> cache.Fingerprint:
     """The latest change to any activity, from two index probes: every ORM edit (soft
     deletes included) stamps updated_at, and every insert takes a new id. Changes outside a
     feed's window or scope change it too: a client then downloads a feed that did not change,
     which is harmless, while the probe stays as cheap as a bare request."""
-    row = single_read(_FINGERPRINT)
-    return Fingerprint(row[0], row[1])
+    row = cache.single_read(_FINGERPRINT)
+    return cache.Fingerprint(row[0], row[1])
 
 
-def owner_and_fingerprint(token: str) -> tuple[FeedOwner, Fingerprint] | None:
+def owner_and_fingerprint(token: str) -> tuple[FeedOwner, cache.Fingerprint] | None:
     """The active user whose personal-feed token this is, with the fingerprint of their
     feed (which also follows the memberships that decide what a member sees); None for an
     unknown, replaced or deactivated token. One query."""
-    row = single_read(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
+    row = cache.single_read(_OWNER_AND_FINGERPRINT, {"token_hash": hash_token(token)})
     if row is None:
         return None
-    return FeedOwner(*row[:5]), Fingerprint(row[5], row[6], tuple(row[7:]))
+    return FeedOwner(*row[:5]), cache.Fingerprint(row[5], row[6], tuple(row[7:]))
 
 
-def is_settling(fp: Fingerprint, now: datetime, settle_seconds: int) -> bool:
-    """True just after a change. Timestamps and ids are taken at flush, not at commit, so a
-    transaction that stamped earlier may still commit after a later one; until such
-    stragglers are in, a validator must not promise that nothing changed."""
-    return fp.last_updated_at is not None and now - fp.last_updated_at < timedelta(
-        seconds=settle_seconds
-    )
-
-
-def etag(fp: Fingerprint, *scope: object, nonce: str = "") -> str:
+def etag(fp: cache.Fingerprint, *scope: object, nonce: str = "") -> str:
     """A weak validator: the latest change, and for whom, where and in which layout."""
     raw = "|".join(
         str(part)
@@ -174,7 +126,7 @@ def etag(fp: Fingerprint, *scope: object, nonce: str = "") -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 
-def last_modified(fp: Fingerprint, today: date) -> datetime:
+def last_modified(fp: cache.Fingerprint, today: date) -> datetime:
     """The later of the last change and the start of today (when the window last moved)."""
     moved = fiscal.jst_datetime(today)
     if fp.last_updated_at is None:
@@ -207,12 +159,6 @@ class BodyCache:
                 self._bodies.popitem(last=False)
 
 
-def activity_url(base_url: str, activity_id: int) -> str:
-    # /activities/<id> is a stable URL of the product (SPEC "Interfaces"), so feeds name it
-    # directly rather than asking the activities blueprint for each of thousands of events.
-    return f"{base_url}/activities/{activity_id}"
-
-
 _EVENT_COLUMNS = (
     Activity.id,
     Activity.version,
@@ -234,43 +180,7 @@ _EVENT_COLUMNS = (
 
 
 def event_from_row(row, base_url: str) -> ical.FeedEvent:
-    return ical.FeedEvent(
-        uid=row.uid,
-        sequence=row.sequence or 0,
-        title=row.title,
-        status=row.status,
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
-        is_all_day=bool(row.is_all_day),
-        venue=row.venue or "",
-        description=row.description or "",
-        status_reason=row.status_reason or "",
-        category=row.category_name,
-        block=row.block_name or HQ_LABEL,
-        url=activity_url(base_url, row.id),
-        created_at=row.created_at or row.updated_at,
-        updated_at=row.updated_at,
-    )
-
-
-def event_from_activity(activity: Activity, base_url: str) -> ical.FeedEvent:
-    return ical.FeedEvent(
-        uid=activity.uid,
-        sequence=activity.sequence or 0,
-        title=activity.title,
-        status=activity.status,
-        starts_at=activity.starts_at,
-        ends_at=activity.ends_at,
-        is_all_day=bool(activity.is_all_day),
-        venue=activity.venue or "",
-        description=activity.description or "",
-        status_reason=activity.status_reason or "",
-        category=activity.category.name,
-        block=activity.block.name if activity.block is not None else HQ_LABEL,
-        url=activity_url(base_url, activity.id),
-        created_at=activity.created_at or activity.updated_at,
-        updated_at=activity.updated_at,
-    )
+    return ical.feed_event(row, base_url, category=row.category_name, block=row.block_name)
 
 
 def _event_query(clauses: Sequence):

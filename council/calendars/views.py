@@ -21,12 +21,14 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from council import cache, fiscal, permissions
+from council import cache, fiscal, ical, permissions
 from council.activities.models import Activity, Category
-from council.calendars import feeds, grid, ical, queries, render, services
+from council.calendars import feeds, grid, queries, render, services
 from council.calendars.forms import VIEWS, CalendarFilterForm, parse_date, parse_month
 from council.directory.models import Block
 from council.extensions import db
+from council.web.forms import run_action
+from council.web.requests import require
 
 bp = Blueprint("calendars", __name__)
 
@@ -143,31 +145,9 @@ def month():
     anchor = _anchor(form, today)
     args, ids = _filters(form, choices)
     span = _span(view, anchor)
-    # The month grid is kept per data version for everyone who sees the same activities.
-    grid_key = None
-    if view == "month" and (version := cache.data_version()) is not None:
-        user = current_user
-        scope = (getattr(user, "role", None), getattr(user, "block_id", None))
-        scope += (getattr(user, "agency_id", None),)
-        grid_key = (scope, anchor.year, anchor.month, tuple(ids.items()), today, version)
-        # Category and block names are reference data, read again every minute (with the
-        # filter choices): a grid is kept no longer than they are.
-        refreshed = current_app.extensions["calendars.filter_choices"]["until"]
-        grid_key += (request.script_root, tuple(sorted(args.items())), refreshed)
+    grid_key = _grid_key(view, anchor, args, ids, today)
     grid_kept = grid_key is not None and cache.store("calendars.grid").get(grid_key) is not None
-    if grid_kept:
-        items, omitted = [], {}
-    elif view == "month":
-        items, omitted = queries.month_items(
-            current_user,
-            span.items_first,
-            span.items_last,
-            per_day=render.MONTH_CELL_ITEMS,
-            **ids,
-        )
-    else:
-        items = queries.calendar_items(current_user, span.items_first, span.items_last, **ids)
-        omitted = {}
+    items, omitted = ([], {}) if grid_kept else _items(view, span, ids)
     days = (
         []
         if grid_kept
@@ -194,18 +174,55 @@ def month():
         select_options=render.select_options,
         weekday_names=grid.WEEKDAY_NAMES,
         args=args,
-        nav={
-            "previous": url_for(".month", view=view, date=span.previous.isoformat(), **args),
-            "next": url_for(".month", view=view, date=span.following.isoformat(), **args),
-            "today": url_for(".month", view=view, **args),
-        },
-        view_urls={v: url_for(".month", view=v, date=anchor.isoformat(), **args) for v in VIEWS},
-        more_url=url_for(".month", view="week", **args) + "&date=",
+        **_links(view, span, anchor, args),
         grid_key=grid_key,
         fragment=cache.fragment,
         public_feed_url=url_for(".public_feed", _external=True, **feed_args),
         today=today,
     ), status
+
+
+def _grid_key(view: str, anchor: date, args: dict, ids: dict, today: date) -> tuple | None:
+    """The month grid is kept per data version for everyone who sees the same activities:
+    the key names all it shows (None: not kept, a list or week view, or a change settling)."""
+    if view != "month" or (version := cache.data_version()) is None:
+        return None
+    user = current_user
+    scope = (getattr(user, "role", None), getattr(user, "block_id", None))
+    scope += (getattr(user, "agency_id", None),)
+    key = (scope, anchor.year, anchor.month, tuple(ids.items()), today, version)
+    # Category and block names are reference data, read again every minute (with the
+    # filter choices): a grid is kept no longer than they are.
+    refreshed = current_app.extensions["calendars.filter_choices"]["until"]
+    return key + (request.script_root, tuple(sorted(args.items())), refreshed)
+
+
+def _items(view: str, span: Span, ids: dict) -> tuple[list, dict]:
+    """The activities of the span; a month cell holds a few, and counts the ones it leaves
+    out."""
+    if view == "month":
+        return queries.month_items(
+            current_user,
+            span.items_first,
+            span.items_last,
+            per_day=render.MONTH_CELL_ITEMS,
+            **ids,
+        )
+    return queries.calendar_items(current_user, span.items_first, span.items_last, **ids), {}
+
+
+def _links(view: str, span: Span, anchor: date, args: dict) -> dict:
+    """Previous, next and today in this view, the other views of this date, and a day's
+    "more" link, all keeping the filters."""
+    return {
+        "nav": {
+            "previous": url_for(".month", view=view, date=span.previous.isoformat(), **args),
+            "next": url_for(".month", view=view, date=span.following.isoformat(), **args),
+            "today": url_for(".month", view=view, **args),
+        },
+        "view_urls": {v: url_for(".month", view=v, date=anchor.isoformat(), **args) for v in VIEWS},
+        "more_url": url_for(".month", view="week", **args) + "&date=",
+    }
 
 
 # --- iCalendar feeds -----------------------------------------------------------------------
@@ -223,7 +240,7 @@ def _feed(
         current_app.config["FEED_WINDOW_DAYS_AHEAD"],
     )
     base_url = request.url_root.rstrip("/")
-    settling = feeds.is_settling(
+    settling = cache.is_settling(
         fingerprint, datetime.now(UTC), current_app.config.get("FEED_SETTLE_SECONDS", 60)
     )
     tag = feeds.etag(
@@ -317,7 +334,7 @@ def activity_ics(activity_id: int):
     activity = db.session.get(Activity, activity_id)
     if activity is None or not permissions.can_view_activity(current_user, activity):
         abort(404)
-    event = feeds.event_from_activity(activity, request.url_root.rstrip("/"))
+    event = ical.event_from_activity(activity, request.url_root.rstrip("/"))
     response = Response(ical.build_calendar(activity.title, [event]), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="activity-{activity.id}.ics"'
     response.headers.update(FEED_HEADERS)
@@ -330,10 +347,8 @@ def activity_ics(activity_id: int):
 @bp.route("/profile/feed-token", methods=["POST"])
 @login_required
 def regenerate_feed_token():
-    if not permissions.can_have_feed(current_user):
-        abort(403)
-    token = services.regenerate_feed_token(current_user)
-    db.session.commit()
+    require(permissions.can_have_feed(current_user))
+    token = run_action(lambda: services.regenerate_feed_token(current_user)).result
     # The URL is shown on this response only: the token is stored as a hash. The profile page
     # (another blueprint's view) renders it through calendars/_feed_section.html.
     g.new_feed_url = url_for(".personal_feed", token=token, _external=True)
@@ -347,9 +362,7 @@ def regenerate_feed_token():
 @bp.route("/profile/feed-token/stop", methods=["POST"])
 @login_required
 def stop_feed():
-    if not permissions.can_have_feed(current_user):
-        abort(403)
-    services.stop_feed(current_user)
-    db.session.commit()
+    require(permissions.can_have_feed(current_user))
+    run_action(lambda: services.stop_feed(current_user))
     flash("個人用カレンダーの配信を停止しました。登録済みのURLは使えなくなりました。", "success")
     return redirect(url_for("accounts.profile") + "#feed")

@@ -22,9 +22,7 @@ import icalendar
 from flask import current_app, has_request_context, render_template, request
 from markupsafe import escape
 
-from council import fiscal
-from council.calendars import ical
-from council.calendars.feeds import event_from_activity
+from council import fiscal, ical
 
 SITE_NAME = "地域ブロック協議会 活動管理システム"
 # Short enough for one RFC 2047 encoded word: some readers put a space where a folded
@@ -126,7 +124,9 @@ def invitation(activity) -> str:
     """An iTIP message (RFC 5546): REQUEST, or CANCEL once cancelled; the ATTENDEE is added
     per recipient when the mail is built (with_attendee)."""
     method = "CANCEL" if activity.status == "cancelled" else "REQUEST"
-    event = icalendar.Event.from_ical(ical.build_event(event_from_activity(activity, base_url())))
+    event = icalendar.Event.from_ical(
+        ical.build_event(ical.event_from_activity(activity, base_url()))
+    )
     sender = current_app.config.get("MAIL_FROM", "council@localhost")
     event.add("organizer", f"mailto:{sender}", parameters={"CN": SITE_NAME})
     calendar = icalendar.Calendar()

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 
 from council import cache, permissions
 from council.activities.models import Activity
+from council.cleaning import CONTROL_LINE
 from council.directory.models import Block
+from council.errors import DomainError
 from council.extensions import db
 from council.minutes.models import Minutes
 from council.search.index import normalize
@@ -23,10 +25,9 @@ MAX_QUERY = 200
 MAX_TERMS = 8
 TRIGRAM = 3
 SPLIT = re.compile(r"\s+")
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class SearchQueryError(ValueError):
+class SearchQueryError(DomainError):
     """A query the search cannot take; the message is shown next to the box."""
 
 
@@ -37,7 +38,7 @@ def terms_of(query: str) -> list[str]:
         raise SearchQueryError(f"検索語は{MAX_QUERY}文字以内で入力してください。")
     seen: list[str] = []
     # Control characters (NUL included, which PostgreSQL refuses) separate terms like spaces.
-    query = CONTROL.sub(" ", query)
+    query = CONTROL_LINE.sub(" ", query)
     for term in SPLIT.split(normalize(query).strip()):
         if term and term not in seen:
             seen.append(term)

@@ -4,16 +4,11 @@ import secrets
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from council.cleaning import has_control, strip
+from council.cleaning import strip
+from council.formfields import NoControlChars
 from council.submissions.services import COMMENT_MAX, REASON_MAX
-
-
-def _no_control(form, field):
-    """Tabs and line breaks are the only control characters a comment or a reason keeps."""
-    if isinstance(field.data, str) and has_control(field.data, multiline=True):
-        raise ValidationError("使用できない制御文字が含まれています。削除してください。")
 
 
 def new_form_token() -> str:
@@ -38,7 +33,7 @@ class SubmitForm(FlaskForm):
             Length(
                 max=COMMENT_MAX, message=f"コメントは{COMMENT_MAX:,}文字以内で入力してください。"
             ),
-            _no_control,
+            NoControlChars(multiline=True),
         ],
     )
 
@@ -50,6 +45,6 @@ class ReturnForm(FlaskForm):
         validators=[
             DataRequired("差戻しの理由を入力してください。"),
             Length(max=REASON_MAX, message=f"理由は{REASON_MAX:,}文字以内で入力してください。"),
-            _no_control,
+            NoControlChars(multiline=True),
         ],
     )

@@ -12,7 +12,7 @@ from council.extensions import db
 
 @pytest.fixture(autouse=True)
 def _no_settling(app):
-    """Validators are withheld for a minute after any change (see feeds.is_settling); these
+    """Validators are withheld for a minute after any change (see cache.is_settling); these
     tests change data and then revalidate at once. test_feeds covers the settling itself."""
     app.config["FEED_SETTLE_SECONDS"] = 0
 

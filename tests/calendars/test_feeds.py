@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 import vobject
 
+from council import ical
 from council.activities.models import Activity
 from council.activities.services import update_activity
-from council.calendars import feeds, ical
+from council.calendars import feeds
 from council.extensions import db, utc_now
 from council.fiscal import JST
 from tests.calendars.conftest import events_by_uid, fresh_request_state, parse

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
-from council.calendars import ical
+from council import ical
 from council.fiscal import JST
 
 

@@ -19,7 +19,8 @@ from council.activities.csv.labels import (
     STATUS_NAMES,
     VISIBILITY_NAMES,
 )
-from council.activities.forms import (
+from council.activities.models import NATIONAL, NATIONAL_LABEL, Category
+from council.activities.rules import (
     PARTICIPANTS_MAX,
     PT_FIRST_FY,
     TITLE_MAX,
@@ -27,9 +28,8 @@ from council.activities.forms import (
     ScheduleError,
     build_schedule,
     check_plausible,
-    has_control_chars,
 )
-from council.activities.models import NATIONAL, NATIONAL_LABEL, Category
+from council.cleaning import has_control
 from council.directory.models import Agency, Block
 from council.extensions import db
 from council.tables.cells import unescape_cell
@@ -269,7 +269,7 @@ class RowChecker:
                 column,
                 f"{label}は{limit}文字以内にしてください(現在{len(value)}文字)。",
             )
-        elif has_control_chars(value):
+        elif has_control(value, multiline=False):
             self.problem(
                 line_of(column),
                 column,
@@ -371,7 +371,7 @@ class RowChecker:
             return build_schedule(start[0], start[1], end[0], end[1], date_only=bool(date_only))
         except ScheduleError as error:
             column = "start" if error.field.startswith("start") else "end"
-            self.problem(line_of(column), column, error.message)
+            self.problem(line_of(column), column, str(error))
             return None
 
 

@@ -69,7 +69,38 @@ class Category(db.Model):
     is_meeting: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
-class Activity(db.Model):
+class ActivityLabels:
+    """What an activity shows in words, read from its columns alone: shared by the model and
+    by the activity list's plain rows (council/activities/listing.py), which carry the same
+    attributes (block_id, is_national, block with a name, status, visibility, kind)."""
+
+    __slots__ = ()
+
+    @property
+    def is_hq(self) -> bool:
+        """A headquarters meeting (WG/PT/TF): no block and not a national event."""
+        return self.block_id is None and not self.is_national
+
+    @property
+    def scope_label(self) -> str:
+        if self.is_national:
+            return NATIONAL_LABEL
+        return self.block.name if self.block is not None else "本府省"
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def visibility_label(self) -> str:
+        return VISIBILITIES.get(self.visibility, self.visibility)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind or "", "")
+
+
+class Activity(ActivityLabels, db.Model):
     __tablename__ = "activities"
     __table_args__ = (
         # Covers the fiscal-year matrix: GROUP BY block, category over one year and status.
@@ -169,17 +200,6 @@ class Activity(db.Model):
         return value
 
     @property
-    def is_hq(self) -> bool:
-        """A headquarters meeting (WG/PT/TF): no block and not a national event."""
-        return self.block_id is None and not self.is_national
-
-    @property
-    def scope_label(self) -> str:
-        if self.is_national:
-            return NATIONAL_LABEL
-        return self.block.name if self.block is not None else "本府省"
-
-    @property
     def start_on(self) -> date:
         return fiscal.to_jst(self.starts_at).date()
 
@@ -191,18 +211,6 @@ class Activity(db.Model):
     @property
     def accepts_attendance(self) -> bool:
         return self.status in ("planned", "held") and self.has_begun()
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
-
-    @property
-    def visibility_label(self) -> str:
-        return VISIBILITIES.get(self.visibility, self.visibility)
-
-    @property
-    def kind_label(self) -> str:
-        return KINDS.get(self.kind or "", "")
 
     @property
     def is_meeting(self) -> bool:
