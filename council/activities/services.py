@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.exc import StaleDataError
 
 from council import fiscal
-from council.activities.models import STATUSES, Activity, Attendance
+from council.activities.models import EDITABLE_FIELDS, STATUSES, Activity, Attendance
 from council.audit.hooks import record, set_reason
 from council.errors import Conflict
 from council.extensions import db, utc_now
@@ -19,25 +19,6 @@ from council.submissions.models import Submission
 class ActivityError(Conflict):
     """The activity's state forbids the change now (its status, its date): 409, with a
     message for the user."""
-
-
-EDITABLE_FIELDS = (
-    "block_id",
-    "is_national",
-    "host_prefecture_id",
-    "host_city",
-    "region_block_id",
-    "category_id",
-    "kind",
-    "title",
-    "starts_at",
-    "ends_at",
-    "is_all_day",
-    "venue",
-    "visibility",
-    "participants",
-    "description",
-)
 
 
 def create_activity(
@@ -201,6 +182,15 @@ def mark_held(
     return activity
 
 
+def _changed(activity: Activity, actor) -> Activity:
+    """Every status step ends the same way: the actor signs the change, it is flushed (the
+    audit hook sees it) and the people who follow the activity hear of it."""
+    activity.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    notices.activity_changed(activity, actor=actor)
+    return activity
+
+
 def _shifted_end(activity: Activity, starts_at: datetime, is_all_day: bool) -> datetime | None:
     """Keep the activity's length when only a new start is given."""
     if activity.ends_at is None or is_all_day != activity.is_all_day:
@@ -244,10 +234,7 @@ def postpone_activity(
     if reason:
         activity.status_reason = reason
         set_reason(db.session, reason)
-    activity.updated_by_id = getattr(actor, "id", None)
-    db.session.flush()
-    notices.activity_changed(activity, actor=actor)
-    return activity
+    return _changed(activity, actor)
 
 
 def reschedule_activity(
@@ -264,10 +251,7 @@ def reschedule_activity(
     if activity.status != "postponed":
         raise ActivityError("新しい日程を登録できるのは延期中の活動だけです。")
     _set_date(activity, starts_at, ends_at, is_all_day)
-    activity.updated_by_id = getattr(actor, "id", None)
-    db.session.flush()
-    notices.activity_changed(activity, actor=actor)
-    return activity
+    return _changed(activity, actor)
 
 
 def cancel_activity(
@@ -282,10 +266,7 @@ def cancel_activity(
     activity.status = "cancelled"
     activity.status_reason = reason
     set_reason(db.session, reason)
-    activity.updated_by_id = getattr(actor, "id", None)
-    db.session.flush()
-    notices.activity_changed(activity, actor=actor)
-    return activity
+    return _changed(activity, actor)
 
 
 # --- attendance -----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from council.activities.models.activity import (
     COUNCIL_KINDS,
+    EDITABLE_FIELDS,
     HQ_KINDS,
     KINDS,
     NATIONAL,
@@ -18,6 +19,7 @@ from council.activities.models.activity import (
 
 __all__ = [
     "COUNCIL_KINDS",
+    "EDITABLE_FIELDS",
     "HQ_KINDS",
     "KINDS",
     "NATIONAL",

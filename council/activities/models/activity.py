@@ -44,6 +44,24 @@ activity_backers = sa.Table(
     sa.Column("agency_id", sa.ForeignKey("agencies.id"), primary_key=True, index=True),
 )
 # The code that names headquarters' own events wherever a block code is accepted.
+# The fields the activity form edits (services.update_activity accepts no other).
+EDITABLE_FIELDS = (
+    "block_id",
+    "is_national",
+    "host_prefecture_id",
+    "host_city",
+    "region_block_id",
+    "category_id",
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "is_all_day",
+    "venue",
+    "visibility",
+    "participants",
+    "description",
+)
 NATIONAL = "national"
 NATIONAL_LABEL = "全国"
 activity_measures = sa.Table(
@@ -168,23 +186,10 @@ class Activity(ActivityLabels, db.Model):
     created_by = relationship("User", foreign_keys=[created_by_id])
     updated_by = relationship("User", foreign_keys=[updated_by_id])
 
+    # What a user edits on the form, then what the workflow steps change: one record of both.
     audit_fields = (
-        "block_id",
-        "is_national",
-        "host_prefecture_id",
-        "host_city",
-        "region_block_id",
-        "category_id",
-        "kind",
-        "title",
-        "starts_at",
-        "ends_at",
-        "is_all_day",
-        "venue",
+        *EDITABLE_FIELDS,
         "status",
-        "visibility",
-        "participants",
-        "description",
         "status_reason",
         "original_starts_at",
         "is_new_date_pending",

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from council import fiscal
 from council.extensions import db
+from council.figures.charts import Bar
 from council.portal.models import PortalDoc, PortalHit
 
 VISIT_GAP = timedelta(minutes=30)
@@ -85,16 +86,6 @@ def zero_result_searches(year: int, limit: int = 30) -> list:
         .order_by(times.desc(), PortalHit.query)
         .limit(limit)
     ).all()
-
-
-@dataclass(frozen=True)
-class Bar:
-    x: float
-    y: float
-    width: float
-    height: float
-    color: str
-    title: str
 
 
 def grouped_chart(
