@@ -197,8 +197,9 @@ def main() -> None:
     from flask_migrate import upgrade
 
     from council import ical
-    from council.accounts.services import create_user, regenerate_feed_token
+    from council.accounts.services import create_user
     from council.calendars import feeds
+    from council.calendars.services import regenerate_feed_token
     from council.calendars.views import today_in_japan
     from council.directory.models import Agency
     from council.seed import seed_all

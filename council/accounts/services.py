@@ -261,11 +261,3 @@ def deactivate_user(user: User, *, actor: User | None = None) -> None:
 def reactivate_user(user: User) -> None:
     """The user may log in again; sessions and tokens revoked at deactivation stay revoked."""
     user.is_active_user = True
-
-
-def regenerate_feed_token(user: User) -> str:
-    """A new personal-feed token; the old feed URL stops working (404)."""
-    token = secrets.token_urlsafe(32)
-    user.feed_token_hash = hash_token(token)
-    user.feed_token_created_at = utc_now()
-    return token

@@ -36,6 +36,7 @@ def content_disposition(ascii_name: str, name: str) -> str:
 
 MIMETYPES = {
     ".csv": "text/csv",
+    ".graphml": "application/graphml+xml",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

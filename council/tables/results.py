@@ -49,3 +49,12 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     notes: list[Problem] = field(default_factory=list)
+
+    def count(self, *, created: bool, changed: bool) -> None:
+        """Count one written row as new, changed or left as it was."""
+        if created:
+            self.created += 1
+        elif changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from council import fiscal, permissions
-from council.accounts.services import issue_api_token, regenerate_feed_token
+from council.accounts.services import issue_api_token
+from council.calendars.services import regenerate_feed_token
 from council.directory.models import Agency, Membership
 from council.extensions import db, utc_now
 from council.minutes.models import Minutes

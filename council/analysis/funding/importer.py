@@ -12,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 
-from council.analysis.funding.models import KINDS, MAX_FY, MIN_FY
+from council import fiscal
+from council.analysis.funding.models import KINDS
 from council.cleaning import CONTROL_TEXT
 from council.directory.models import Block, Ministry
 from council.extensions import db
@@ -164,10 +165,10 @@ class _RowCheck:
         if not self.given("fiscal_year"):
             return None
         fy = parse_fiscal_year(self.cell["fiscal_year"])
-        if fy is None or not MIN_FY <= fy <= MAX_FY:
+        if fy is None or not fiscal.FIRST_YEAR <= fy <= fiscal.LAST_YEAR:
             self.bad(
                 "fiscal_year",
-                f"年度は{MIN_FY}〜{MAX_FY}の西暦(例: 2007)または平成19年度の形で入力してください。",
+                f"年度は{fiscal.FIRST_YEAR}〜{fiscal.LAST_YEAR}の西暦(例: 2007)または平成19年度の形で入力してください。",
             )
         return fy
 

@@ -6,14 +6,11 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from council import fiscal
 from council.extensions import UTCDateTime, db, utc_now
 
 # The two kinds of the report's survey (図-5), in the order the page shows them.
 KINDS = {"large": "大型プロジェクト", "grant": "研究開発助成事業"}
 SOURCES = {"manual": "手入力", "import": "取込"}
-# The importer and the API still read these names; the range itself is council.fiscal's.
-MIN_FY, MAX_FY = fiscal.FIRST_YEAR, fiscal.LAST_YEAR
 
 
 class FundingRecord(db.Model):

@@ -1,13 +1,12 @@
 """Writes on funding records. Services flush, never commit; the view (or command) commits."""
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 
 from council.analysis.funding.importer import FundingRow
 from council.analysis.funding.models import FundingRecord
 from council.errors import DomainError
 from council.extensions import db
+from council.tables.results import ImportSummary
 
 # What a record holds besides its bookkeeping: the columns the audit log follows.
 FIELDS = FundingRecord.audit_fields
@@ -15,14 +14,6 @@ FIELDS = FundingRecord.audit_fields
 
 class FundingError(DomainError):
     """A refused change; `field` names the form field the message belongs to."""
-
-
-@dataclass
-class ImportSummary:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
 
 
 def _clash(values: dict, record_id: int | None) -> bool:
@@ -76,16 +67,13 @@ def import_rows(rows: list[FundingRow]) -> ImportSummary:
             db.session.add(
                 FundingRecord(source="import", **{name: getattr(row, name) for name in FIELDS})
             )
-            summary.created += 1
+            summary.count(created=True, changed=True)
             continue
         changed = False
         for name in FIELDS:
             if getattr(record, name) != getattr(row, name):
                 setattr(record, name, getattr(row, name))
                 changed = True
-        if changed:
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
+        summary.count(created=False, changed=changed)
     db.session.flush()
     return summary

@@ -4,9 +4,10 @@ secretariat reads its own block."""
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from council import fiscal, permissions
+from council.analysis.access import signed_in_analyst
 from council.analysis.funding import charts, exports, queries, services
 from council.analysis.funding.forms import FundingForm, FundingImportForm
 from council.analysis.funding.importer import COLUMNS, read_funding
@@ -14,7 +15,7 @@ from council.analysis.funding.models import KINDS, FundingRecord
 from council.converters import page_arg
 from council.directory.models import Block, Ministry
 from council.extensions import db, utc_now
-from council.figures.exports import content_disposition
+from council.figures.exports import download
 from council.measures.models import Measure
 from council.reference.models import Prefecture, ResearchField
 from council.tables.results import ImportRejected
@@ -26,10 +27,7 @@ bp = Blueprint("funding", __name__, url_prefix="/analysis/funding")
 RECORDS_PAGE = 200
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    require(permissions.can_open_analysis(current_user))
+bp.before_request(signed_in_analyst)
 
 
 @bp.route("/")
@@ -54,28 +52,18 @@ def year(year: int):
     )
 
 
-# The year's page as a file: mimetype and body by extension.
+# The year's page as a file: the body by extension.
 DOWNLOADS = {
-    "csv": ("text/csv", exports.to_csv_bytes),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        lambda figures: exports.to_xlsx(figures, now=utc_now()),
-    ),
+    "csv": exports.to_csv_bytes,
+    "xlsx": lambda figures: exports.to_xlsx(figures, now=utc_now()),
 }
 
 
 def _download(year: int, ext: str) -> Response:
     year_or_404(year)
     figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
-    mimetype, build = DOWNLOADS[ext]
-    return Response(
-        build(figures),
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": content_disposition(
-                f"funding_fy{year}.{ext}", f"{figures.label}_資金投入状況.{ext}"
-            )
-        },
+    return download(
+        DOWNLOADS[ext](figures), f"funding_fy{year}.{ext}", f"{figures.label}_資金投入状況.{ext}"
     )
 
 

@@ -2,11 +2,12 @@
 hubs, communities and drawing, and its GraphML and CSV exports."""
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from council import fiscal, permissions
+from council.analysis.access import signed_in_analyst
 from council.analysis.network import exports, service
-from council.figures.exports import content_disposition
+from council.figures.exports import download
 from council.web.requests import require
 
 bp = Blueprint("network", __name__, url_prefix="/analysis/network")
@@ -16,10 +17,7 @@ bp = Blueprint("network", __name__, url_prefix="/analysis/network")
 INLINE_NODES = 400
 
 
-@bp.before_request
-@login_required
-def _signed_in():
-    require(permissions.can_open_analysis(current_user))
+bp.before_request(signed_in_analyst)
 
 
 def _load(code: str):
@@ -69,31 +67,19 @@ def drawing(region: str):
     return Response(str(r.drawing), mimetype="image/svg+xml")
 
 
+def _file(r, ext: str) -> tuple[str, str]:
+    """The export's name: (ASCII fallback, Japanese name)."""
+    span = f"{r.first}-{r.last}.{ext}"
+    return f"network_{r.region.code}_{span}", f"{r.region.name}_連携ネットワーク_{span}"
+
+
 @bp.route("/<region>.graphml")
 def graphml(region: str):
     r = _load(region)
-    return Response(
-        exports.graphml(r.graph, r.metrics_obj.communities),
-        mimetype="application/graphml+xml",
-        headers={
-            "Content-Disposition": content_disposition(
-                f"network_{r.region.code}_{r.first}-{r.last}.graphml",
-                f"{r.region.name}_連携ネットワーク_{r.first}-{r.last}.graphml",
-            )
-        },
-    )
+    return download(exports.graphml(r.graph, r.metrics_obj.communities), *_file(r, "graphml"))
 
 
 @bp.route("/<region>.csv")
 def edge_csv(region: str):
     r = _load(region)
-    return Response(
-        exports.edge_list(r.graph),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": content_disposition(
-                f"network_{r.region.code}_{r.first}-{r.last}.csv",
-                f"{r.region.name}_連携ネットワーク_{r.first}-{r.last}.csv",
-            )
-        },
-    )
+    return download(exports.edge_list(r.graph), *_file(r, "csv"))

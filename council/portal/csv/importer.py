@@ -154,11 +154,6 @@ def import_register(
     summary = ImportSummary(rows=len(planner.planned))
     for record, values in planner.planned:
         _, changed = save_record(kind, record, values, actor=actor, check=False)
-        if record is None:
-            summary.created += 1
-        elif changed:
-            summary.updated += 1
-        else:
-            summary.unchanged += 1
+        summary.count(created=record is None, changed=changed)
     db.session.flush()
     return summary
