@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from council.activities.attachments import TEMP_PREFIX, remove_stale_temporaries
+from council.activities.attachments import TEMP_PREFIX, fsync_dir, remove_stale_temporaries
 
 
 class BackupError(Exception):
@@ -39,14 +39,6 @@ def uploads_path(path: Path) -> Path:
 def _fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _backup_sqlite(url: URL, target: Path) -> None:
@@ -133,7 +125,7 @@ def make_backup(url: URL, upload_folder: str | Path, path: str | Path) -> Backup
             _fsync_file(file)
         os.replace(partial, path)
         os.replace(partial_uploads, uploads)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         shutil.rmtree(partial_uploads, ignore_errors=True)

@@ -13,6 +13,7 @@ calendars, feeds) depends on the cache and the cache on no page.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -138,3 +139,15 @@ def fragment(name: str, key: tuple | None, *, caller) -> Markup:
         html = Markup(caller())
         store(name).put(key, html)
     return html
+
+
+def for_a_while(name: str, seconds: float, compute: Callable):
+    """compute() at most once every `seconds` in this app: for reference data (blocks,
+    categories, prefectures) that changes rarely, where a minute's staleness is harmless and
+    no data version covers it."""
+    now = time.monotonic()
+    kept = store(name).get("value")
+    if kept is None or kept[0] <= now:
+        kept = (now + seconds, compute())
+        store(name).put("value", kept)
+    return kept[1]

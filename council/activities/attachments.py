@@ -158,7 +158,7 @@ def store_attachment(
         # A hard link fails rather than replace an existing file: stored files are never
         # overwritten.
         os.link(temp, folder / stored_name)
-        _fsync_dir(folder)
+        fsync_dir(folder)
     finally:
         temp.unlink(missing_ok=True)
     attachment = Attachment(
@@ -290,7 +290,8 @@ def delete_attachment(attachment: Attachment, *, actor) -> Attachment:
     return attachment
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a file's creation or rename in `folder` durable (the backup uses it too)."""
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

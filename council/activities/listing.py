@@ -2,7 +2,6 @@
 and the filter choices, kept per data version (council/cache.py)."""
 
 import math
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -256,22 +255,20 @@ class FilterLists(NamedTuple):
 def filter_lists(version: tuple | None) -> FilterLists:
     """The list page's filter choices: the fiscal years (kept per data version) and the blocks
     and categories (reference data, read again every minute), as plain rows."""
-    now = time.monotonic()
-    reference = cache.store("activities.reference")
-    kept = reference.get("lists")
-    if kept is None or kept[0] <= now:
-        blocks = db.session.execute(
-            sa.select(Block.code, Block.name).order_by(Block.sort_order)
-        ).all()
-        categories = db.session.execute(
-            sa.select(Category.code, Category.name, Category.short_name).order_by(
-                Category.sort_order
-            )
-        ).all()
-        kept = (now + REFERENCE_SECONDS, blocks, categories)
-        reference.put("lists", kept)
+    blocks, categories = cache.for_a_while(
+        "activities.reference", REFERENCE_SECONDS, _reference_lists
+    )
     years = cache.kept("activities.years", (), version, list_years)
-    return FilterLists(years, kept[1], kept[2])
+    return FilterLists(years, blocks, categories)
+
+
+def _reference_lists() -> tuple[list, list]:
+    """The blocks and the categories, as plain rows."""
+    blocks = db.session.execute(sa.select(Block.code, Block.name).order_by(Block.sort_order)).all()
+    categories = db.session.execute(
+        sa.select(Category.code, Category.name, Category.short_name).order_by(Category.sort_order)
+    ).all()
+    return blocks, categories
 
 
 REFERENCE_SECONDS = 60

@@ -19,7 +19,8 @@ from sqlalchemy.exc import OperationalError
 
 from council import cache, fiscal, ical, permissions
 from council.accounts.models import User, hash_token
-from council.activities.models import NATIONAL, NATIONAL_LABEL, Activity, Category
+from council.activities.models import NATIONAL, Activity, Category
+from council.calendars.queries import BLOCK_NAME
 from council.directory.models import Block
 from council.extensions import db
 
@@ -175,7 +176,7 @@ _EVENT_COLUMNS = (
     Activity.created_at,
     Activity.updated_at,
     Category.name.label("category_name"),
-    sa.case((Activity.is_national.is_(True), NATIONAL_LABEL), else_=Block.name).label("block_name"),
+    BLOCK_NAME.label("block_name"),
 )
 
 

@@ -12,8 +12,7 @@ from council.activities.models import (
     STATUSES,
     Activity,
     Category,
-    activity_organizers,
-    activity_participants,
+    takes_part,
 )
 from council.directory.models import Agency, Block, Ministry
 from council.extensions import db
@@ -115,20 +114,12 @@ def _items_query(
     if category_id is not None:
         query = query.where(Activity.category_id == category_id)
     if agency_id is not None:
-        query = query.where(
-            sa.or_(
-                sa.exists().where(
-                    activity_organizers.c.activity_id == Activity.id,
-                    activity_organizers.c.agency_id == agency_id,
-                ),
-                sa.exists().where(
-                    activity_participants.c.activity_id == Activity.id,
-                    activity_participants.c.agency_id == agency_id,
-                ),
-            )
-        )
+        query = query.where(takes_part(agency_id))
     return query
 
+
+# The block's name as the calendars write it: 全国 for a national event.
+BLOCK_NAME = sa.case((Activity.is_national.is_(True), NATIONAL_LABEL), else_=Block.name)
 
 _ITEM_COLUMNS = (
     Activity.id,
@@ -141,7 +132,7 @@ _ITEM_COLUMNS = (
     Activity.visibility,
     Category.short_name,
     Category.code,
-    sa.case((Activity.is_national.is_(True), NATIONAL_LABEL), else_=Block.name),
+    BLOCK_NAME,
 )
 _ITEM_ORDER = (Activity.is_all_day.desc(), Activity.starts_at, Activity.id)
 

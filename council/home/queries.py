@@ -7,7 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from council import fiscal, permissions
-from council.activities.models import Activity, Category, activity_organizers, activity_participants
+from council.activities.models import (
+    Activity,
+    Category,
+    activity_organizers,
+    activity_participants,
+    takes_part,
+)
 from council.audit.models import AuditEntry
 from council.extensions import db
 from council.minutes.models import ActionItem, Minutes, MinutesResponse
@@ -20,20 +26,6 @@ CHANGES_LIMIT = 10
 
 def _start_of_today(now: datetime) -> datetime:
     return fiscal.jst_datetime(fiscal.to_jst(now).date()).astimezone(UTC)
-
-
-def _takes_part(agency_id: int):
-    """SQL: the agency organises or participates in the Activity of the current row."""
-    return sa.or_(
-        sa.exists().where(
-            activity_participants.c.activity_id == Activity.id,
-            activity_participants.c.agency_id == agency_id,
-        ),
-        sa.exists().where(
-            activity_organizers.c.activity_id == Activity.id,
-            activity_organizers.c.agency_id == agency_id,
-        ),
-    )
 
 
 def upcoming_meetings(user, now: datetime, limit: int = UPCOMING_LIMIT) -> list[Activity]:
@@ -63,18 +55,10 @@ def _action_item_scope(user):
     if role == "secretariat":
         return Activity.block_id == user.block_id
     if role == "member" and user.agency_id is not None:
-        blocks = permissions.member_block_ids(user)
-        takes_part = _takes_part(user.agency_id)
+        # The minutes' own rule (approved: the block's and the participants'; circulated:
+        # the participants' only), for the agency's items.
         return sa.and_(
-            ActionItem.owner_agency_id == user.agency_id,
-            permissions.visible_activities_clause(user),
-            sa.or_(
-                sa.and_(
-                    Minutes.status == "approved",
-                    sa.or_(Activity.block_id.in_(blocks), takes_part),
-                ),
-                sa.and_(Minutes.status == "circulated", takes_part),
-            ),
+            ActionItem.owner_agency_id == user.agency_id, permissions.visible_minutes_clause(user)
         )
     return sa.false()
 
@@ -132,7 +116,7 @@ def pending_circulations(user, limit: int = 10) -> list[PendingCirculation]:
         .limit(limit)
     )
     if role == "member" and user.agency_id is not None:
-        stmt = stmt.where(permissions.visible_activities_clause(user), _takes_part(user.agency_id))
+        stmt = stmt.where(permissions.visible_activities_clause(user), takes_part(user.agency_id))
     elif role == "secretariat":
         stmt = stmt.where(Activity.block_id == user.block_id)
     elif role not in ("admin", "hq"):

@@ -200,18 +200,9 @@ def update_slot_figure(
     return slot
 
 
-def create_slot_figure(
-    *,
-    actor,
-    programme: str,
-    fiscal_year: int,
-    amount_million: int,
-    adopted: int | None,
-    continued: int | None,
-    regions: int | None,
-    reason: str = "",
-) -> SlotFigure:
-    """A programme's slot figures for a new year (one row per programme and year)."""
+def create_slot_figure(*, programme: str, fiscal_year: int, **values) -> SlotFigure:
+    """A programme's slot figures for a new year (one row per programme and year); the figures
+    themselves are written as a correction writes them."""
     exists = db.session.scalar(
         sa.select(SlotFigure).where(
             SlotFigure.programme == programme, SlotFigure.fiscal_year == fiscal_year
@@ -222,15 +213,6 @@ def create_slot_figure(
             f"{fiscal.fiscal_year_label(fiscal_year)}の「{programme}」は既に登録されています。",
             field="fiscal_year",
         )
-    set_reason(db.session, reason)
-    slot = SlotFigure(
-        programme=programme,
-        fiscal_year=fiscal_year,
-        amount_million=amount_million,
-        adopted=adopted,
-        continued=continued,
-        regions=regions,
-    )
+    slot = SlotFigure(programme=programme, fiscal_year=fiscal_year)
     db.session.add(slot)
-    db.session.flush()
-    return slot
+    return update_slot_figure(slot, **values)

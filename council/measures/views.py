@@ -103,13 +103,39 @@ def edit_published(year: int):
     year = year_or_404(year)
     total = queries.published_total(year)
     form = forms.PublishedTotalForm(obj=total)
-    saved = save_form(form, lambda: services.set_published_total(year, **_published_values(form)))
+    return _save_published(
+        form,
+        lambda: services.set_published_total(year, **_published_values(form)),
+        "保存",
+        year=year,
+        total=total,
+    )
+
+
+@bp.route("/published/new", methods=["GET", "POST"])
+@login_required
+def new_published():
+    """A published total for a year that has none yet."""
+    require(permissions.can_edit_measures(current_user))
+    form = forms.PublishedYearForm()
+    return _save_published(
+        form,
+        lambda: services.add_published_total(form.fiscal_year.data, **_published_values(form)),
+        "登録",
+        year=None,
+        total=None,
+    )
+
+
+def _save_published(form, write, done: str, **page):
+    """Both published-total pages: save, say so and go back to the list, or show the form
+    again with its errors. `done` is the verb of the message (保存/登録)."""
+    saved = save_form(form, write)
     if saved:
-        flash(f"{fiscal.fiscal_year_label(year)}の公表合計額を保存しました。", "success")
+        label = fiscal.fiscal_year_label(saved.result.fiscal_year)
+        flash(f"{label}の公表合計額を{done}しました。", "success")
         return redirect(url_for("measures.index"))
-    return render_template(
-        "measures/published.html", form=form, year=year, total=total
-    ), saved.status
+    return render_template("measures/published.html", form=form, **page), saved.status
 
 
 def _published_values(form) -> dict:
@@ -122,25 +148,6 @@ def _published_values(form) -> dict:
         reason=form.reason.data or "",
         note=(form.note.data or "").replace("\r\n", "\n"),
     )
-
-
-@bp.route("/published/new", methods=["GET", "POST"])
-@login_required
-def new_published():
-    """A published total for a year that has none yet."""
-    require(permissions.can_edit_measures(current_user))
-    form = forms.PublishedYearForm()
-    saved = save_form(
-        form,
-        lambda: services.add_published_total(form.fiscal_year.data, **_published_values(form)),
-    )
-    if saved:
-        label = fiscal.fiscal_year_label(form.fiscal_year.data)
-        flash(f"{label}の公表合計額を登録しました。", "success")
-        return redirect(url_for("measures.index"))
-    return render_template(
-        "measures/published.html", form=form, year=None, total=None
-    ), saved.status
 
 
 def _slot_values(form) -> dict:
@@ -161,14 +168,13 @@ def edit_slot(slot_id: int):
     slot = db.get_or_404(SlotFigure, slot_id)
     require(permissions.can_edit_measures(current_user))
     form = forms.SlotFigureForm(obj=slot)
-    saved = save_form(
+    return _save_slot(
         form,
         lambda: services.update_slot_figure(slot, **_slot_values(form)),
+        "保存",
+        slot=slot,
+        programmes=[],
     )
-    if saved:
-        flash("他府省連携枠の数値を保存しました。", "success")
-        return redirect(url_for("measures.index", _anchor="slots"))
-    return render_template("measures/slot.html", form=form, slot=slot, programmes=[]), saved.status
 
 
 @bp.route("/slots/new", methods=["GET", "POST"])
@@ -176,15 +182,22 @@ def edit_slot(slot_id: int):
 def new_slot():
     require(permissions.can_edit_measures(current_user))
     form = forms.SlotFigureCreateForm()
-    saved = save_form(
+    return _save_slot(
         form,
         lambda: services.create_slot_figure(
             programme=form.programme.data, fiscal_year=form.fiscal_year.data, **_slot_values(form)
         ),
+        "登録",
+        slot=None,
+        programmes=queries.programmes(),
     )
+
+
+def _save_slot(form, write, done: str, **page):
+    """Both slot-figure pages: save, say so and go back to the list's slots, or show the form
+    again with its errors. `done` is the verb of the message (保存/登録)."""
+    saved = save_form(form, write)
     if saved:
-        flash("他府省連携枠の数値を登録しました。", "success")
+        flash(f"他府省連携枠の数値を{done}しました。", "success")
         return redirect(url_for("measures.index", _anchor="slots"))
-    return render_template(
-        "measures/slot.html", form=form, slot=None, programmes=queries.programmes()
-    ), saved.status
+    return render_template("measures/slot.html", form=form, **page), saved.status

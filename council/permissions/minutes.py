@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from council.activities.models import Activity, activity_organizers, activity_participants
+from council.activities.models import Activity, takes_part
 from council.minutes.models import Minutes
 from council.permissions.activities import (
     can_edit_activity,
@@ -71,16 +71,7 @@ def visible_minutes_clause(user):
     if role == "member" and user.agency_id is not None:
         # As can_view_minutes: approved minutes for the meeting's block and the agencies that
         # took part; circulated ones for those agencies only.
-        participant = sa.or_(
-            sa.exists().where(
-                activity_participants.c.activity_id == Activity.id,
-                activity_participants.c.agency_id == user.agency_id,
-            ),
-            sa.exists().where(
-                activity_organizers.c.activity_id == Activity.id,
-                activity_organizers.c.agency_id == user.agency_id,
-            ),
-        )
+        participant = takes_part(user.agency_id)
         blocks = member_block_ids(user)
         in_block = Activity.block_id.in_(blocks) if blocks else sa.false()
         return sa.and_(

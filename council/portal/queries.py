@@ -5,14 +5,13 @@ status == "published" itself: a draft or a withdrawn record is never public.
 """
 
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from council import cache
 from council.cleaning import CONTROL_LINE
 from council.directory.models import Block, Ministry
 from council.extensions import db
@@ -36,7 +35,6 @@ PAGE_SIZE = 20
 Q_MAX = 200
 _SPACES = re.compile(r"[\s\u3000]+")
 _REFS_TTL = 60.0
-_refs_cache: dict = {}
 
 
 @dataclass
@@ -64,10 +62,10 @@ class Labels:
 
 
 def labels() -> Labels:
-    key = id(current_app._get_current_object())
-    cached = _refs_cache.get(key)
-    if cached and time.monotonic() - cached[0] < _REFS_TTL:
-        return cached[1]
+    return cache.for_a_while("portal.labels", _REFS_TTL, _read_labels)
+
+
+def _read_labels() -> Labels:
     blocks = db.session.execute(
         sa.select(Block.code, Block.name, Block.id).order_by(Block.sort_order)
     ).all()
@@ -82,7 +80,7 @@ def labels() -> Labels:
     ministries = db.session.execute(
         sa.select(Ministry.id, Ministry.name).order_by(Ministry.sort_order)
     ).all()
-    value = Labels(
+    return Labels(
         block={b.code: b.name for b in blocks},
         block_ids={b.code: b.id for b in blocks},
         field_ids={f.code: f.id for f in fields},
@@ -93,8 +91,6 @@ def labels() -> Labels:
         block_by_name={b.name: b.code for b in blocks},
         pref_by_name={p.name: p.code for p in prefs},
     )
-    _refs_cache[key] = (time.monotonic(), value)
-    return value
 
 
 def clean_text(value: str | None, limit: int = Q_MAX) -> str:

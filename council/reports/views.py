@@ -22,6 +22,13 @@ from council.web.requests import require, year_or_404
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PAGE_SIZE = 100
+# The labels of a year's tables: the page and its print version write them alike.
+YEAR_TABLE_LABELS = dict(
+    measures=MEASURES,
+    pva_columns=PLAN_VS_ACTUAL,
+    hq_kinds=HQ_KINDS,
+    hq_labels=exports.HQ_LABELS,
+)
 CSV_PARTS = ("matrix", "detail", "plan", "hq")
 
 
@@ -61,10 +68,7 @@ def fiscal_year(year: int):
         "reports/fiscal_year.html",
         f=figures,
         pva_block=pva_block,
-        measures=MEASURES,
-        pva_columns=PLAN_VS_ACTUAL,
-        hq_kinds=HQ_KINDS,
-        hq_labels=exports.HQ_LABELS,
+        **YEAR_TABLE_LABELS,
         drill=url_for("reports.activities", year=year),
         submitted_plans=plans.plan_vs_actual(year),
         fragment=cache.fragment,
@@ -248,10 +252,7 @@ def print_view(year: int):
         "reports/print.html",
         f=figures,
         by_block=by_block,
-        measures=MEASURES,
-        pva_columns=PLAN_VS_ACTUAL,
-        hq_kinds=HQ_KINDS,
-        hq_labels=exports.HQ_LABELS,
+        **YEAR_TABLE_LABELS,
         now=utc_now(),
     )
 

@@ -15,6 +15,7 @@ from council.activities.models.activity import (
     activity_measures,
     activity_organizers,
     activity_participants,
+    takes_part,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "activity_measures",
     "activity_organizers",
     "activity_participants",
+    "takes_part",
 ]

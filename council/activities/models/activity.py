@@ -280,3 +280,18 @@ def _activity_block_id(obj) -> int | None:
         session = sa.inspect(obj).session
         activity = session.get(Activity, obj.activity_id) if session is not None else None
     return activity.block_id if activity is not None else None
+
+
+def takes_part(agency_id: int):
+    """SQL: the agency organises or participates in the Activity of the current row (the home
+    page's meetings, the calendar's agency filter, the minutes a member may read)."""
+    return sa.or_(
+        sa.exists().where(
+            activity_participants.c.activity_id == Activity.id,
+            activity_participants.c.agency_id == agency_id,
+        ),
+        sa.exists().where(
+            activity_organizers.c.activity_id == Activity.id,
+            activity_organizers.c.agency_id == agency_id,
+        ),
+    )
