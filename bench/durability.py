@@ -18,26 +18,33 @@ Nothing touches instance/. Exit status 1 when an acknowledged write is missing o
 fails.
 """
 
-import argparse
-import hashlib
-import http.client
-import os
-import random
-import re
-import secrets
-import shutil
-import signal
-import socket
-import sqlite3
-import subprocess
-import sys
-import tempfile
-import threading
-import time
-import urllib.parse
-import uuid
-from dataclasses import dataclass, field
+# bench/http.py would shadow the standard library's http package: this folder leaves
+# sys.path before anything imports it.
+import sys  # noqa: I001
 from pathlib import Path
+
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import http.client  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import secrets  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.parse  # noqa: E402
+import uuid  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "durability-Passw0rd"

@@ -15,20 +15,27 @@ Without --database-url a fresh SQLite file in /tmp is used (product settings: WA
 synchronous=FULL) and removed afterwards; a PostgreSQL URL must name an empty database.
 """
 
-import argparse
-import http.client
-import os
-import re
-import shutil
-import socket
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from datetime import date, timedelta
+# bench/http.py would shadow the standard library's http package: this folder leaves
+# sys.path before anything imports it.
+import sys  # noqa: I001
 from pathlib import Path
-from urllib.parse import urlencode
+
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import http.client  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlencode  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
