@@ -3,7 +3,6 @@ links only to pages the viewer can open."""
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from council.audit import labels
@@ -84,19 +83,14 @@ def test_the_home_page_names_every_kind_of_change(seeded, make_user, login_as, c
     assert "システム(コマンド操作)" in html
 
 
-@pytest.fixture
-def hq_user(make_user):
-    return make_user(role="hq", email="hq-person@example.test")
-
-
 def test_the_log_does_not_link_a_secretariat_to_pages_it_cannot_open(
-    seeded, make_user, login_as, client, hq_user, make_activity
+    seeded, make_user, login_as, client, hq, make_activity
 ):
     kanto = db.session.scalar(sa.select(Block.id).where(Block.code == "kanto"))
     member = make_user(role="member", agency="関東総合通信局", email="member@example.test")
     hidden = make_activity(block="kinki", title="近畿の事務局会議", visibility="secretariat")
     for obj_type, obj_id, label in (
-        ("User", hq_user.id, "hq-person@example.test"),
+        ("User", hq.id, hq.email),
         ("User", member.id, "member@example.test"),
         ("Activity", hidden.id, "近畿の事務局会議"),
     ):
@@ -115,10 +109,10 @@ def test_the_log_does_not_link_a_secretariat_to_pages_it_cannot_open(
     html = client.get("/audit/").get_data(as_text=True)
     assert f'href="/users/{member.id}/edit"' in html  # a member of its block: manageable
     assert client.get(f"/users/{member.id}/edit").status_code == 200
-    assert f'href="/users/{hq_user.id}/edit"' not in html  # would answer 403
-    assert client.get(f"/users/{hq_user.id}/edit").status_code in (403, 404)
+    assert f'href="/users/{hq.id}/edit"' not in html  # would answer 403
+    assert client.get(f"/users/{hq.id}/edit").status_code in (403, 404)
     assert f'href="/activities/{hidden.id}"' not in html
-    assert "hq-person@example.test" in html and "近畿の事務局会議" in html  # still listed
+    assert hq.email in html and "近畿の事務局会議" in html  # still listed
 
 
 def test_an_activity_made_on_the_command_line_names_the_system_in_japanese(
