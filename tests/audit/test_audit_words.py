@@ -44,7 +44,7 @@ def _entry(**fields) -> AuditEntry:
 
 
 def test_a_minutes_answer_and_a_command_line_change_read_in_japanese(
-    seeded, make_user, login_as, client
+    seeded, login_as, client, admin
 ):
     _entry(
         object_type="MinutesResponse",
@@ -52,7 +52,7 @@ def test_a_minutes_answer_and_a_command_line_change_read_in_japanese(
         actor_label="system (cli)",
         changes={"is_confirmed": [None, False], "comment": [None, "日程の記載に誤りがあります"]},
     )
-    login_as(make_user(role="admin"))
+    login_as(admin)
     html = client.get("/audit/").get_data(as_text=True)
     assert "議事録への意見" in html
     assert "内容を確認" in html and "いいえ" in html
@@ -62,7 +62,7 @@ def test_a_minutes_answer_and_a_command_line_change_read_in_japanese(
         assert raw not in html
 
 
-def test_the_home_page_names_every_kind_of_change(seeded, make_user, login_as, client):
+def test_the_home_page_names_every_kind_of_change(seeded, login_as, client, secretariat):
     kanto = db.session.scalar(sa.select(Block.id).where(Block.code == "kanto"))
     db.session.add(
         AuditEntry(
@@ -76,7 +76,7 @@ def test_the_home_page_names_every_kind_of_change(seeded, make_user, login_as, c
         )
     )
     db.session.commit()
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     html = client.get("/").get_data(as_text=True)
     assert "本府省への提出を状態変更" in html
     assert "Submission" not in html and "system (cli)" not in html
@@ -84,7 +84,7 @@ def test_the_home_page_names_every_kind_of_change(seeded, make_user, login_as, c
 
 
 def test_the_log_does_not_link_a_secretariat_to_pages_it_cannot_open(
-    seeded, make_user, login_as, client, hq, make_activity
+    seeded, make_user, login_as, client, hq, make_activity, secretariat
 ):
     kanto = db.session.scalar(sa.select(Block.id).where(Block.code == "kanto"))
     member = make_user(role="member", agency="関東総合通信局", email="member@example.test")
@@ -105,7 +105,7 @@ def test_the_log_does_not_link_a_secretariat_to_pages_it_cannot_open(
             )
         )
     db.session.commit()
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     html = client.get("/audit/").get_data(as_text=True)
     assert f'href="/users/{member.id}/edit"' in html  # a member of its block: manageable
     assert client.get(f"/users/{member.id}/edit").status_code == 200
@@ -116,12 +116,12 @@ def test_the_log_does_not_link_a_secretariat_to_pages_it_cannot_open(
 
 
 def test_an_activity_made_on_the_command_line_names_the_system_in_japanese(
-    make_activity, make_user, login_as, client
+    make_activity, login_as, client, secretariat
 ):
     db.session.info["audit_actor_label"] = "system (cli)"
     activity = make_activity(title="コマンドで登録した協議会")
     db.session.info.pop("audit_actor_label")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
     assert "システム(コマンド操作)" in page
     assert "system (cli)" not in page

@@ -122,7 +122,7 @@ def _feed_path(html: str) -> str:
 
 
 def test_one_activity_downloads_as_a_calendar_for_those_who_may_see_it(
-    client, make_activity, make_user, login_as
+    client, make_activity, login_as, member
 ):
     public = make_activity(title="公開セミナー", start="2007-11-28 14:00", visibility="public")
     members = make_activity(title="幹事会", start="2007-11-28 10:00", visibility="members")
@@ -138,5 +138,5 @@ def test_one_activity_downloads_as_a_calendar_for_those_who_may_see_it(
 
     assert client.get(f"/activities/{members.id}.ics").status_code == 404
     assert client.get("/activities/999999.ics").status_code == 404
-    login_as(make_user(role="member", agency="関東総合通信局"))
+    login_as(member)
     assert client.get(f"/activities/{members.id}.ics").status_code == 200

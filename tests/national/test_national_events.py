@@ -100,13 +100,13 @@ def test_national_events_carry_co_hosts_place_region_and_backing(
 
 
 def test_the_api_calls_a_national_event_national_and_a_wg_meeting_null(
-    seeded, make_user, login_as, client, make_activity
+    seeded, login_as, client, make_activity, hq
 ):
     make_activity(block=None, category="council", kind="wg", title="WG", status="held")
     make_activity(
         block=None, is_national=True, category="exhibition", title="フォーラム", status="held"
     )
-    login_as(make_user(role="hq"))
+    login_as(hq)
     rows = client.get("/api/v1/activities?fy=2007").get_json()["activities"]
     assert {a["title"]: a["block"] for a in rows} == {"WG": None, "フォーラム": "national"}
     hq_only = client.get("/api/v1/activities?fy=2007&block=hq").get_json()
@@ -159,7 +159,7 @@ def test_hq_enters_a_national_event_through_the_form(seeded, make_user, login_as
 
 
 def test_a_secretariat_reads_national_events_but_never_edits_them(
-    seeded, make_user, login_as, client, make_activity
+    seeded, login_as, client, make_activity, secretariat
 ):
     event = make_activity(
         block=None,
@@ -168,8 +168,7 @@ def test_a_secretariat_reads_national_events_but_never_edits_them(
         title="地域クラスターフォーラム",
         visibility="members",
     )
-    sec = make_user(role="secretariat", block="kanto")
-    login_as(sec)
+    login_as(secretariat)
     assert client.get(f"/activities/{event.id}").status_code == 200
     assert client.get(f"/activities/{event.id}/edit").status_code == 403
     response = client.post(
@@ -188,9 +187,9 @@ def test_a_secretariat_reads_national_events_but_never_edits_them(
 
 
 def test_a_secretariat_importing_a_national_row_is_refused_in_japanese(
-    seeded, make_user, login_as, client
+    seeded, login_as, client, secretariat
 ):
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     data = events_csv()
     response = client.post(
         "/activities/import",

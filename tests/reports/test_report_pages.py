@@ -9,14 +9,14 @@ from tests.reports.html import counts
 
 
 def test_a_member_sees_every_count_but_only_the_activities_it_may_see(
-    make_activity, make_user, login_as, client
+    make_activity, login_as, client, member
 ):
     make_activity(block="kanto", category="council", status="held", visibility="members")
     make_activity(
         block="kanto", category="council", status="held", visibility="secretariat", title="内部"
     )
     make_activity(block="kinki", category="council", status="held", visibility="members")
-    login_as(make_user(role="member", agency="関東総合通信局"))
+    login_as(member)
 
     page = client.get("/reports/fy/2007").get_data(as_text=True)
     assert counts(page, "matrix")[("kanto", "council")] == 2
@@ -116,9 +116,9 @@ def test_print_view_holds_every_table_and_every_block_detail(make_activity, hq_c
 
 
 def test_the_report_page_runs_a_fixed_number_of_queries(
-    make_activity, make_user, login_as, client, count_queries
+    make_activity, login_as, client, count_queries, hq
 ):
-    login_as(make_user(role="hq"))
+    login_as(hq)
 
     def measure(url):
         client.get(url)

@@ -67,16 +67,15 @@ def test_fiscal_year_boundary_is_judged_in_japan_time(make_activity, hq_client):
 
 
 def test_cancelled_never_counts_as_held_and_a_postponed_activity_moves_to_its_new_year(
-    make_activity, make_user, hq_client
+    make_activity, hq_client, secretariat
 ):
-    sec = make_user(role="secretariat", block="kanto")
     cancelled = make_activity(block="kanto", category="training", start="2007-10-01 10:00")
-    activity_services.cancel_activity(cancelled, actor=sec, reason="講師の都合")
+    activity_services.cancel_activity(cancelled, actor=secretariat, reason="講師の都合")
     moved = make_activity(block="kanto", category="training", start="2008-03-10 14:00")
     activity_services.postpone_activity(
-        moved, actor=sec, starts_at=datetime(2008, 5, 12, 14, 0, tzinfo=fiscal.JST)
+        moved, actor=secretariat, starts_at=datetime(2008, 5, 12, 14, 0, tzinfo=fiscal.JST)
     )
-    activity_services.mark_held(moved, actor=sec, participants=40)
+    activity_services.mark_held(moved, actor=secretariat, participants=40)
     db.session.commit()
 
     fy2007 = queries.year_figures(2007)
