@@ -26,9 +26,8 @@ def _password_from(response) -> str:
 
 
 def test_admin_creates_a_secretariat_whose_initial_password_is_shown_once(
-    make_user, client, login_as, app
+    client, login_as, app, admin
 ):
-    admin = make_user(role="admin")
     login_as(admin)
     from council.directory.models import Block
 

@@ -111,8 +111,7 @@ def test_briefing_keeps_its_measures_and_other_categories_drop_them(sec_client, 
     assert training.measures == []
 
 
-def test_hq_records_headquarters_meetings_only(make_user, client, login_as, form_data):
-    hq = make_user(role="hq")
+def test_hq_records_headquarters_meetings_only(client, login_as, form_data, hq):
     login_as(hq)
     data = form_data(kind="pt", title="第3回PT会合", organizers=[], participant_agencies=[])
     data.pop("category")

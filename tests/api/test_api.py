@@ -113,8 +113,7 @@ def test_anonymous_callers_see_public_activities_only(activities, client):
     assert data["total"] == 1
 
 
-def test_session_and_token_see_what_the_user_may_see(activities, make_user, login_as, client, app):
-    member = make_user(role="member", agency="関東総合通信局")
+def test_session_and_token_see_what_the_user_may_see(activities, login_as, client, app, member):
     login_as(member)
     by_session = client.get("/api/v1/activities").get_json()
     other = app.test_client()

@@ -27,11 +27,10 @@ def test_a_members_feed_holds_what_the_member_may_see_and_nothing_else(
 
 
 def test_the_feed_follows_what_the_owner_may_see_now(
-    client, make_user, make_activity, day, feed_url_of
+    client, make_activity, day, feed_url_of, member
 ):
     from council.directory.models import Agency, Membership
 
-    member = make_user(role="member", agency="関東総合通信局")
     url = feed_url_of(member)
     activity = make_activity(block="kanto", start=day(2, "10:00"), visibility="members")
     first = client.get(url)
@@ -49,11 +48,9 @@ def test_the_feed_follows_what_the_owner_may_see_now(
     assert activity.uid not in events_by_uid(response.data)
 
 
-def test_hq_and_secretariat_feeds(client, make_user, make_activity, day, feed_url_of):
+def test_hq_and_secretariat_feeds(client, make_activity, day, feed_url_of, secretariat, hq):
     own_secret = make_activity(block="kanto", start=day(2, "10:00"), visibility="secretariat")
     other_secret = make_activity(block="kinki", start=day(2, "10:00"), visibility="secretariat")
-    secretariat = make_user(role="secretariat", block="kanto")
-    hq = make_user(role="hq")
 
     assert set(events_by_uid(client.get(feed_url_of(secretariat)).data)) == {own_secret.uid}
     assert set(events_by_uid(client.get(feed_url_of(hq)).data)) == {

@@ -95,11 +95,10 @@ def test_the_export_writes_the_import_format(make_activity, login_as, client, se
 
 
 def test_cells_that_excel_would_run_are_escaped_and_still_import_unchanged(
-    make_activity, make_user, login_as, client
+    make_activity, login_as, client, admin
 ):
     make_activity(title='=HYPERLINK("http://evil.example","開く")', venue="@SUM(A1)")
     make_activity(title="+81 説明会", start="2007-12-01 10:00", venue="-会場-")
-    admin = make_user(role="admin")
     login_as(admin)
 
     response = client.get("/activities/export.csv")
@@ -111,7 +110,7 @@ def test_cells_that_excel_would_run_are_escaped_and_still_import_unchanged(
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
 
 
-def test_an_exported_file_imports_back_unchanged(make_activity, make_user, login_as, client):
+def test_an_exported_file_imports_back_unchanged(make_activity, login_as, client, admin):
     for i in range(5):
         make_activity(
             category="exhibition",
@@ -122,7 +121,6 @@ def test_an_exported_file_imports_back_unchanged(make_activity, make_user, login
             participants=1000 + i,
             status="held",
         )
-    admin = make_user(role="admin")
     login_as(admin)
     data = client.get("/activities/export.csv").get_data()
 

@@ -19,7 +19,7 @@ def test_anonymous_visitors_get_the_portal_top_page_and_no_dashboard(client, see
 
 
 def test_upcoming_meetings_are_those_the_user_may_see(
-    client, login_as, make_user, make_activity, soon
+    client, login_as, make_activity, soon, member
 ):
     make_activity(title="関東 協議会(来週)", start=soon(7))
     make_activity(title="関東 連携会議", category="liaison", start=soon(3))
@@ -28,7 +28,6 @@ def test_upcoming_meetings_are_those_the_user_may_see(
     make_activity(title="関東 公募説明会", category="briefing", start=soon(6))
     make_activity(title="関東 先月の協議会", start=soon(-30), status="held")
     make_activity(title="関東 中止の協議会", start=soon(8), status="cancelled")
-    member = make_user(role="member", agency="関東総合通信局")
     login_as(member)
     upcoming = _section(client.get("/").get_data(as_text=True), "dash-upcoming")
     assert upcoming.index("関東 連携会議") < upcoming.index("関東 協議会(来週)")
@@ -37,7 +36,7 @@ def test_upcoming_meetings_are_those_the_user_may_see(
 
 
 def test_a_member_sees_the_open_action_items_of_its_agency(
-    client, login_as, make_user, make_activity, minutes_with_items
+    client, login_as, make_activity, minutes_with_items, member
 ):
     meeting = make_activity(title="関東協議会A", status="held", participants_of=["関東総合通信局"])
     minutes_with_items(
@@ -51,7 +50,6 @@ def test_a_member_sees_the_open_action_items_of_its_agency(
     )
     draft_meeting = make_activity(title="関東協議会B", start="2007-12-10 10:00", status="held")
     minutes_with_items(draft_meeting, "draft", [("案の段階の宿題", "関東総合通信局", None, False)])
-    member = make_user(role="member", agency="関東総合通信局")
     login_as(member)
     items = _section(client.get("/").get_data(as_text=True), "dash-actions")
     assert "総通の宿題(期限あり)" in items and "(期限超過)" in items

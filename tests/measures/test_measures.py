@@ -85,8 +85,7 @@ def _edit_data(measure: Measure, **overrides) -> dict:
     return data
 
 
-def test_hq_corrects_a_budget_and_the_change_is_audited(seeded, make_user, login_as, client):
-    hq = make_user(role="hq")
+def test_hq_corrects_a_budget_and_the_change_is_audited(seeded, login_as, client, hq):
     login_as(hq)
     measure = _measure("沖縄イノベーション創出事業")
     response = client.post(

@@ -22,11 +22,10 @@ def _national_events():
 
 
 def test_the_reports_events_imported_from_the_csv_fill_the_national_line_once(
-    seeded, make_user, login_as, client, make_activity
+    seeded, login_as, client, make_activity, hq
 ):
     make_activity(block="kanto", category="training", status="held", start="2007-10-12 13:30")
     make_activity(block="kyushu", category="exhibition", status="held", start="2006-01-20 10:00")
-    hq = make_user(role="hq")
     login_as(hq)
     before = {
         y: matrix(client.get(f"/reports/fy/{y}").get_data(as_text=True)) for y in (2005, 2006, 2007)
@@ -73,10 +72,7 @@ def test_the_reports_events_imported_from_the_csv_fill_the_national_line_once(
         assert f"全国 {expected}件" in row.split("</tr>", 1)[0]
 
 
-def test_national_events_carry_co_hosts_place_region_and_backing(
-    seeded, make_user, login_as, client
-):
-    hq = make_user(role="hq")
+def test_national_events_carry_co_hosts_place_region_and_backing(seeded, login_as, client, hq):
     load_national_events(events_csv(), actor=hq)
     db.session.commit()
     cluster_japan = next(a for a in _national_events() if a.title == "クラスタージャパン2007")
@@ -116,8 +112,7 @@ def test_the_api_calls_a_national_event_national_and_a_wg_meeting_null(
     assert report["national"]["council"] == 0
 
 
-def test_hq_enters_a_national_event_through_the_form(seeded, make_user, login_as, client):
-    hq = make_user(role="hq")
+def test_hq_enters_a_national_event_through_the_form(seeded, login_as, client, hq):
     login_as(hq)
     form = client.get("/activities/new").get_data(as_text=True)
     assert 'value="national"' in form and "開催都道府県" in form
@@ -225,8 +220,7 @@ def test_public_national_events_are_in_the_public_calendar_feed(seeded, client, 
     assert "クラスタージャパン2007" in client.get("/calendar.ics").get_data(as_text=True)
 
 
-def test_the_xlsx_has_a_national_sheet(seeded, make_user, login_as, client):
-    hq = make_user(role="hq")
+def test_the_xlsx_has_a_national_sheet(seeded, login_as, client, hq):
     load_national_events(events_csv(), actor=hq)
     db.session.commit()
     login_as(hq)
@@ -246,9 +240,8 @@ def test_the_xlsx_has_a_national_sheet(seeded, make_user, login_as, client):
 
 
 def test_the_activity_csv_exports_national_events_and_reimports_them_unchanged(
-    seeded, make_user, login_as, client
+    seeded, login_as, client, hq
 ):
-    hq = make_user(role="hq")
     load_national_events(events_csv(), actor=hq)
     db.session.commit()
     login_as(hq)

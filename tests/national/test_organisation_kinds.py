@@ -97,12 +97,9 @@ def test_the_directory_shows_prefectural_departments_without_a_ministry(
     assert "東北大学 産学連携推進本部" in roster and "東北経済産業局" not in roster
 
 
-def test_the_ministry_is_required_only_where_the_kind_implies_one(
-    seeded, make_user, login_as, client
-):
+def test_the_ministry_is_required_only_where_the_kind_implies_one(seeded, login_as, client, admin):
     from council.directory.models import Block
 
-    admin = make_user(role="admin")
     login_as(admin)
     kanto = db.session.scalar(sa.select(Block).where(Block.code == "kanto"))
     base = {"block_id": str(kanto.id), "first_fy": "2007", "city": "さいたま", "ministry_id": ""}

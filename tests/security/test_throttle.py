@@ -112,9 +112,8 @@ def test_twenty_failures_from_several_addresses_lock_the_account(client, hq):
     assert "このアカウント" in response.get_data(as_text=True)
 
 
-def test_admin_sees_and_unlocks_a_locked_account(make_user, app, client, login_as):
+def test_admin_sees_and_unlocks_a_locked_account(make_user, app, client, login_as, admin):
     victim = make_user(role="secretariat", name="被害 花子")
-    admin = make_user(role="admin")
     other = app.test_client()
     _lock_account(other, victim.email)
     assert _post(other, victim.email, RIGHT, ip="203.0.113.50").status_code == 429
