@@ -80,12 +80,12 @@ def test_nineteen_wrong_passwords_at_once_check_exactly_five(app, make_user, mon
     assert checked == 5
 
 
-def test_concurrent_minutes_creation_makes_one_minutes(app, make_activity, secretariat):
+def test_concurrent_minutes_creation_makes_one_minutes(app, make_user, make_activity):
     from council.activities.models import Minutes
     from council.extensions import db
 
     meeting = make_activity(status="held", participants=10)
-    writers = [secretariat for _ in range(6)]
+    writers = [make_user(role="secretariat", block="kanto") for _ in range(6)]
     clients = []
     for writer in writers:
         client = app.test_client()
