@@ -63,7 +63,7 @@ def test_kinki_secretariat_edits_a_kinki_facility_not_a_kanto_one(
         )
     ).all()
     assert entry.changes["fees"] == ["", "1時間 3,000円"]
-    assert entry.actor_label.startswith("secretariat")
+    assert entry.actor_label == kinki_secretariat.email
     assert f",{kinki.block_id}," in entry.block_ids
 
 

@@ -245,7 +245,7 @@ def test_rebuild_restores_documents_written_behind_the_orm(app, make_activity):
     assert total == 1 and hits[0].activity_id == activity.id
 
 
-def test_the_migration_indexes_records_that_already_exist(app, make_activity, hq):
+def test_the_migration_indexes_records_that_already_exist(app, make_activity, make_user):
     """Upgrading a database with data: migration 0003 builds the documents and the index."""
     activity = make_activity(title="地域の産学官連携推進会議", visibility="public")
     _minutes(activity, status="approved", agenda="平成19年度の活動計画")
@@ -258,7 +258,7 @@ def test_the_migration_indexes_records_that_already_exist(app, make_activity, hq
 
     total, hits = queries.search(None, "産学官", limit=10)
     assert total == 1 and hits[0].activity_id == activity_id
-    total, hits = queries.search(hq, "活動計画", limit=10)
+    total, hits = queries.search(make_user(role="hq"), "活動計画", limit=10)
     assert total == 1 and hits[0].object_type == "minutes"
 
 
