@@ -62,10 +62,10 @@ def _schema(tmp_path_factory):
         _migrate(app)
         with app.app_context():
             tables = [t.name for t in db.metadata.sorted_tables]
-            seed_rows = _pg_seed_rows(tables)
+            seed = _pg_seed_copy(tables)
             empty_sql = _pg_empty_sql(tables)
             db.engine.dispose()
-        return {"kind": "pg", "tables": tables, "seed_rows": seed_rows, "empty_sql": empty_sql}
+        return {"kind": "pg", "tables": tables, "seed": seed, "empty_sql": empty_sql}
     template = tmp / "template.db"
     app = create_app(_base_config(tmp, f"sqlite:///{template}"))
     _migrate(app)
@@ -92,26 +92,36 @@ def _schema(tmp_path_factory):
     return {"kind": "sqlite", "template": template, "seeded_template": seeded_template}
 
 
-def _pg_seed_rows(tables: list[str]) -> list[tuple[sa.Table, list[dict]]]:
-    """The rows that `flask seed` writes, read back once per session: each PostgreSQL test
-    that needs the reference data gets them with one INSERT per table instead of re-running
-    the seed (thousands of round trips). Its audit rows, as on SQLite, are no test's story."""
+def _pg_seed_copy(tables: list[str]) -> dict:
+    """The rows that `flask seed` writes, read back once per session in COPY's text format:
+    each PostgreSQL test that needs the reference data gets them back with one COPY per table
+    instead of re-running the seed (thousands of round trips) or sending the rows through
+    SQLAlchemy again. Its audit rows, as on SQLite, are no test's story."""
     from council.seed import seed_all
 
     seed_all()
     db.session.commit()
-    rows = []
+    copies = []
     with db.engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()
         for table in db.metadata.sorted_tables:
             if table.name == "audit_entries":
                 continue
-            found = [dict(r._mapping) for r in conn.execute(sa.select(table))]
-            if found:
-                rows.append((table, found))
+            with cursor.copy(f'COPY "{table.name}" TO STDOUT') as copy:
+                data = b"".join(bytes(chunk) for chunk in copy)
+            if data:
+                copies.append((table, data))
         names = ", ".join(f'"{t}"' for t in tables)
         conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         conn.commit()
-    return rows
+    # The sequences go on after the highest id copied, as if the seed had just run.
+    setval = "".join(
+        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), MAX(id)) "
+        f'FROM "{table.name}";\n'
+        for table, _data in copies
+        if "id" in table.c and isinstance(table.c.id.type, sa.Integer)
+    )
+    return {"copies": copies, "setval_sql": setval}
 
 
 # The sequences the last test drew from start again at 1, as TRUNCATE … RESTART IDENTITY would.
@@ -155,18 +165,13 @@ def _pg_empty(schema: dict) -> None:
         conn.exec_driver_sql(schema["empty_sql"])
 
 
-def _pg_restore_seed(seed_rows) -> None:
+def _pg_restore_seed(seed: dict) -> None:
     with db.engine.begin() as conn:
-        for table, rows in seed_rows:
-            conn.execute(table.insert(), rows)
-        for table, _rows in seed_rows:
-            if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
-                conn.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f'MAX(id)) FROM "{table.name}"'
-                    )
-                )
+        cursor = conn.connection.driver_connection.cursor()
+        for table, data in seed["copies"]:
+            with cursor.copy(f'COPY "{table.name}" FROM STDIN') as copy:
+                copy.write(data)
+        conn.exec_driver_sql(seed["setval_sql"])
 
 
 class CouncilClient(FlaskClient):
@@ -228,7 +233,7 @@ def seeded(app, _schema):
     On SQLite the app fixture already copied a database seeded once per session; on
     PostgreSQL the rows of one seed run are inserted again."""
     if _schema["kind"] == "pg":
-        _pg_restore_seed(_schema["seed_rows"])
+        _pg_restore_seed(_schema["seed"])
     return app
 
 
