@@ -52,26 +52,34 @@ def _migrate(app) -> None:
 @pytest.fixture(scope="session")
 def _schema(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("schema")
-    if PG_URL:
-        engine = sa.create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-        app = create_app(_base_config(tmp, PG_URL))
-        _migrate(app)
-        with app.app_context():
-            tables = [t.name for t in db.metadata.sorted_tables]
-            seed = _pg_seed_copy(tables)
-            empty_sql = _pg_empty_sql(tables)
-            db.engine.dispose()
-        return {"kind": "pg", "tables": tables, "seed": seed, "empty_sql": empty_sql}
+    return _pg_schema(tmp) if PG_URL else _sqlite_schema(tmp)
+
+
+def _pg_schema(tmp: Path) -> dict:
+    """Migrates the PostgreSQL database from nothing, and reads what each test needs back:
+    the reference data and the statement that empties the tables."""
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    app = create_app(_base_config(tmp, PG_URL))
+    _migrate(app)
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        seed = _pg_seed_copy(tables)
+        empty_sql = _pg_empty_sql(tables)
+        db.engine.dispose()
+    return {"kind": "pg", "tables": tables, "seed": seed, "empty_sql": empty_sql}
+
+
+def _sqlite_schema(tmp: Path) -> dict:
+    """Two template files that each test copies: migrated, and migrated and seeded."""
     template = tmp / "template.db"
     app = create_app(_base_config(tmp, f"sqlite:///{template}"))
     _migrate(app)
     with app.app_context():
         db.engine.dispose()
-    # A second template with the reference data, for the many tests that start from it.
     seeded_template = tmp / "seeded.db"
     shutil.copy(template, seeded_template)
     app = create_app(_base_config(tmp, f"sqlite:///{seeded_template}"))
@@ -231,7 +239,7 @@ def client(app):
 def seeded(app, _schema):
     """The reference data of `flask seed`: blocks, ministries, categories, directory, measures.
     On SQLite the app fixture already copied a database seeded once per session; on
-    PostgreSQL the rows of one seed run are inserted again."""
+    PostgreSQL the rows of one seed run are copied in again."""
     if _schema["kind"] == "pg":
         _pg_restore_seed(_schema["seed"])
     return app
