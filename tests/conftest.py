@@ -2,8 +2,7 @@
 
 COUNCIL_TEST_DATABASE_URL selects PostgreSQL; the default is SQLite. The schema is built once
 per session by the real Alembic migrations. Each SQLite test then gets a copy of that
-pristine file; on PostgreSQL every table is truncated (TRUNCATE does not fire the
-insert-only triggers that guard the official records).
+pristine file; on PostgreSQL every table is emptied before the test (see `_pg_empty`).
 """
 
 import os
@@ -17,6 +16,9 @@ from itsdangerous import URLSafeTimedSerializer
 
 from council import create_app
 from council.extensions import db
+
+# Factories (make_user, make_activity, login_as) and the users of each role, signed in or not.
+pytest_plugins = ("tests.factories", "tests.roles")
 
 PG_URL = os.environ.get("COUNCIL_TEST_DATABASE_URL")
 CSRF_RAW = "test-csrf-raw-token"
@@ -50,25 +52,34 @@ def _migrate(app) -> None:
 @pytest.fixture(scope="session")
 def _schema(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("schema")
-    if PG_URL:
-        engine = sa.create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-        app = create_app(_base_config(tmp, PG_URL))
-        _migrate(app)
-        with app.app_context():
-            tables = [t.name for t in db.metadata.sorted_tables]
-            seed_rows = _pg_seed_rows(tables)
-            db.engine.dispose()
-        return {"kind": "pg", "tables": tables, "seed_rows": seed_rows}
+    return _pg_schema(tmp) if PG_URL else _sqlite_schema(tmp)
+
+
+def _pg_schema(tmp: Path) -> dict:
+    """Migrates the PostgreSQL database from nothing, and reads what each test needs back:
+    the reference data and the statement that empties the tables."""
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    app = create_app(_base_config(tmp, PG_URL))
+    _migrate(app)
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        seed = _pg_seed_copy(tables)
+        empty_sql = _pg_empty_sql(tables)
+        db.engine.dispose()
+    return {"kind": "pg", "tables": tables, "seed": seed, "empty_sql": empty_sql}
+
+
+def _sqlite_schema(tmp: Path) -> dict:
+    """Two template files that each test copies: migrated, and migrated and seeded."""
     template = tmp / "template.db"
     app = create_app(_base_config(tmp, f"sqlite:///{template}"))
     _migrate(app)
     with app.app_context():
         db.engine.dispose()
-    # A second template with the reference data, for the many tests that start from it.
     seeded_template = tmp / "seeded.db"
     shutil.copy(template, seeded_template)
     app = create_app(_base_config(tmp, f"sqlite:///{seeded_template}"))
@@ -89,40 +100,86 @@ def _schema(tmp_path_factory):
     return {"kind": "sqlite", "template": template, "seeded_template": seeded_template}
 
 
-def _pg_seed_rows(tables: list[str]) -> list[tuple[sa.Table, list[dict]]]:
-    """The rows that `flask seed` writes, read back once per session: each PostgreSQL test
-    that needs the reference data gets them with one INSERT per table instead of re-running
-    the seed (thousands of round trips). Its audit rows, as on SQLite, are no test's story."""
+def _pg_seed_copy(tables: list[str]) -> dict:
+    """The rows that `flask seed` writes, read back once per session in COPY's text format:
+    each PostgreSQL test that needs the reference data gets them back with one COPY per table
+    instead of re-running the seed (thousands of round trips) or sending the rows through
+    SQLAlchemy again. Its audit rows, as on SQLite, are no test's story."""
     from council.seed import seed_all
 
     seed_all()
     db.session.commit()
-    rows = []
+    copies = []
     with db.engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()
         for table in db.metadata.sorted_tables:
             if table.name == "audit_entries":
                 continue
-            found = [dict(r._mapping) for r in conn.execute(sa.select(table))]
-            if found:
-                rows.append((table, found))
+            with cursor.copy(f'COPY "{table.name}" TO STDOUT') as copy:
+                data = b"".join(bytes(chunk) for chunk in copy)
+            if data:
+                copies.append((table, data))
         names = ", ".join(f'"{t}"' for t in tables)
         conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         conn.commit()
-    return rows
+    # The sequences go on after the highest id copied, as if the seed had just run.
+    setval = "".join(
+        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), MAX(id)) "
+        f'FROM "{table.name}";\n'
+        for table, _data in copies
+        if "id" in table.c and isinstance(table.c.id.type, sa.Integer)
+    )
+    return {"copies": copies, "setval_sql": setval}
 
 
-def _pg_restore_seed(seed_rows) -> None:
+# The sequences the last test drew from start again at 1, as TRUNCATE … RESTART IDENTITY would.
+_PG_RESTART_SEQUENCES = """
+DO $$
+DECLARE s record;
+BEGIN
+  FOR s IN SELECT schemaname, sequencename FROM pg_sequences
+           WHERE schemaname = current_schema() AND last_value IS NOT NULL LOOP
+    EXECUTE 'ALTER SEQUENCE ' || quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename)
+      || ' RESTART';
+  END LOOP;
+END $$;
+"""
+
+
+def _pg_empty_sql(tables: list[str]) -> str:
+    """The statement that empties every table, chosen once per session.
+
+    TRUNCATE of the ~50 tables costs 1.5-2 s a test (it swaps the files of every table and
+    index), most of the PostgreSQL pass. DELETE of the few rows a test wrote costs a few
+    milliseconds; in the `replica` replication role it fires neither the foreign-key checks
+    (so the order does not matter) nor the insert-only triggers that guard the official
+    records. Setting that role needs a superuser (CI and this machine connect as
+    `postgres`); any other role falls back to TRUNCATE."""
+    with db.engine.connect() as conn:
+        try:
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        except sa.exc.DBAPIError:
+            conn.rollback()
+            names = ", ".join(f'"{t}"' for t in tables)
+            return f"TRUNCATE {names} RESTART IDENTITY CASCADE"
+        conn.rollback()
+    deletes = "".join(f'DELETE FROM "{t}";\n' for t in tables)
+    return f"SET LOCAL session_replication_role = replica;\n{deletes}{_PG_RESTART_SEQUENCES}"
+
+
+def _pg_empty(schema: dict) -> None:
+    """Empties every table of the test database: each PostgreSQL test starts from nothing."""
     with db.engine.begin() as conn:
-        for table, rows in seed_rows:
-            conn.execute(table.insert(), rows)
-        for table, _rows in seed_rows:
-            if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
-                conn.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                        f'MAX(id)) FROM "{table.name}"'
-                    )
-                )
+        conn.exec_driver_sql(schema["empty_sql"])
+
+
+def _pg_restore_seed(seed: dict) -> None:
+    with db.engine.begin() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        for table, data in seed["copies"]:
+            with cursor.copy(f'COPY "{table.name}" FROM STDIN') as copy:
+                copy.write(data)
+        conn.exec_driver_sql(seed["setval_sql"])
 
 
 class CouncilClient(FlaskClient):
@@ -163,9 +220,7 @@ def app(_schema, tmp_path, request):
     app.test_client_class = CouncilClient
     if _schema["kind"] == "pg":
         with app.app_context():
-            names = ", ".join(f'"{t}"' for t in _schema["tables"])
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            _pg_empty(_schema)
     ctx = app.app_context()
     ctx.push()
     yield app
@@ -184,9 +239,9 @@ def client(app):
 def seeded(app, _schema):
     """The reference data of `flask seed`: blocks, ministries, categories, directory, measures.
     On SQLite the app fixture already copied a database seeded once per session; on
-    PostgreSQL the rows of one seed run are inserted again."""
+    PostgreSQL the rows of one seed run are copied in again."""
     if _schema["kind"] == "pg":
-        _pg_restore_seed(_schema["seed_rows"])
+        _pg_restore_seed(_schema["seed"])
     return app
 
 
@@ -212,120 +267,17 @@ def count_queries(app):
     return counting
 
 
-# --- factories ----------------------------------------------------------------------------
-
-DEFAULT_PASSWORD = "correct-horse-battery"
-
-
-def _block(code):
-    from council.directory.models import Block
-
-    if code is None:
-        return None
-    return db.session.scalar(sa.select(Block).where(Block.code == code))
-
-
-def _agency(name):
-    from council.directory.models import Agency
-
-    return db.session.scalar(sa.select(Agency).where(Agency.name == name))
-
-
 @pytest.fixture
-def make_user(seeded):
-    """make_user(role="secretariat", block="kanto") / make_user(role="member", agency=NAME)."""
-    from council.accounts.services import create_user
+def new_audit_entries(seeded):
+    """new_audit_entries(*conditions): the audit entries written since the test began (on
+    PostgreSQL the reference data is loaded per test, and logged)."""
+    from council.audit.models import AuditEntry
 
-    counter = {"n": 0}
-    defaults_agency = {"kanto": "関東経済産業局", "kinki": "近畿経済産業局"}
+    start = db.session.scalar(sa.select(sa.func.max(AuditEntry.id))) or 0
 
-    def factory(
-        role="member", block=None, agency=None, email=None, password=DEFAULT_PASSWORD, name=None
-    ):
-        counter["n"] += 1
-        if role == "secretariat" and block is None:
-            block = "kanto"
-        if role == "member" and agency is None:
-            agency = defaults_agency.get(block or "kanto", "関東総合通信局")
-        user = create_user(
-            email=email or f"{role}{counter['n']}@example.test",
-            name=name or f"{role} user {counter['n']}",
-            role=role,
-            password=password,
-            block_id=_block(block).id if block else None,
-            agency_id=_agency(agency).id if agency else None,
-        )
-        db.session.commit()
-        return user
+    def entries(*conditions):
+        return db.session.scalars(
+            sa.select(AuditEntry).where(AuditEntry.id > start, *conditions).order_by(AuditEntry.id)
+        ).all()
 
-    return factory
-
-
-@pytest.fixture
-def login_as(client):
-    """login_as(user): signs the test client in through the real login form."""
-
-    def do_login(user, password=DEFAULT_PASSWORD, c=None):
-        target = c or client
-        response = target.post(
-            "/login", data={"email": user.email, "password": password}, follow_redirects=False
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return target
-
-    return do_login
-
-
-@pytest.fixture
-def make_activity(seeded):
-    """make_activity(block="kanto", category="council", start="2007-11-28 14:00", ...)."""
-    from datetime import date, datetime
-
-    from council import fiscal
-    from council.activities.models import Category
-    from council.activities.services import create_activity
-
-    def factory(
-        block="kanto",
-        category="council",
-        title="関東地域ブロック協議会",
-        start="2007-11-28 14:00",
-        end=None,
-        actor=None,
-        organizers=(),
-        participants_of=(),
-        **fields,
-    ):
-        cat = db.session.scalar(sa.select(Category).where(Category.code == category))
-
-        def parse(text):
-            if text is None:
-                return None
-            if isinstance(text, datetime):
-                return text
-            if isinstance(text, date):
-                return fiscal.jst_datetime(text)
-            if len(text) == 10:
-                return fiscal.jst_datetime(date.fromisoformat(text))
-            return datetime.fromisoformat(text).replace(tzinfo=fiscal.JST)
-
-        fields.setdefault(
-            "is_all_day", start is not None and isinstance(start, str) and len(start) == 10
-        )
-        if category == "council" and block is not None:
-            fields.setdefault("kind", "council")
-        activity = create_activity(
-            actor=actor,
-            block_id=_block(block).id if block else None,
-            category_id=cat.id,
-            title=title,
-            starts_at=parse(start),
-            ends_at=parse(end),
-            organizers=[_agency(n) for n in organizers],
-            participant_agencies=[_agency(n) for n in participants_of],
-            **fields,
-        )
-        db.session.commit()
-        return activity
-
-    return factory
+    return entries

@@ -6,9 +6,8 @@ from council.accounts.models import LoginAttempt
 from council.extensions import db
 
 
-def test_login_and_logout_end_the_server_side_session(make_user, client, login_as):
-    user = make_user(role="hq")
-    login_as(user)
+def test_login_and_logout_end_the_server_side_session(client, login_as, hq):
+    login_as(hq)
     assert client.get("/profile").status_code == 200
     with client.session_transaction() as sess:
         copied = dict(sess)
@@ -20,35 +19,30 @@ def test_login_and_logout_end_the_server_side_session(make_user, client, login_a
     assert client.get("/profile").status_code == 302
 
 
-def test_wrong_password_is_refused_in_japanese(make_user, client):
-    user = make_user(role="hq")
-    response = client.post("/login", data={"email": user.email, "password": "wrong"})
+def test_wrong_password_is_refused_in_japanese(client, hq):
+    response = client.post("/login", data={"email": hq.email, "password": "wrong"})
     assert response.status_code == 401
     assert "メールアドレスまたはパスワードが正しくありません" in response.get_data(as_text=True)
-    assert user.email in response.get_data(as_text=True)  # what was typed stays in the form
+    assert hq.email in response.get_data(as_text=True)  # what was typed stays in the form
 
 
-def test_sixth_attempt_is_refused_even_with_the_right_password(make_user, client):
-    user = make_user(role="hq")
+def test_sixth_attempt_is_refused_even_with_the_right_password(client, hq):
     for _ in range(5):
         assert (
-            client.post("/login", data={"email": user.email, "password": "nope"}).status_code == 401
+            client.post("/login", data={"email": hq.email, "password": "nope"}).status_code == 401
         )
-    response = client.post(
-        "/login", data={"email": user.email, "password": "correct-horse-battery"}
-    )
+    response = client.post("/login", data={"email": hq.email, "password": "correct-horse-battery"})
     assert response.status_code == 429
     assert "しばらくログインできません" in response.get_data(as_text=True)
     assert client.get("/profile").status_code == 302
     refused = db.session.scalar(
-        sa.select(sa.func.count()).where(LoginAttempt.email == user.email, LoginAttempt.is_refused)
+        sa.select(sa.func.count()).where(LoginAttempt.email == hq.email, LoginAttempt.is_refused)
     )
     assert refused == 1
 
 
-def test_post_without_csrf_token_is_refused(make_user, client, login_as):
-    user = make_user(role="hq")
-    login_as(user)
+def test_post_without_csrf_token_is_refused(client, login_as, hq):
+    login_as(hq)
     response = client.post("/logout", csrf=False)
     assert response.status_code == 400
     assert client.get("/profile").status_code == 200

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from council import create_app
 from council.extensions import db
-from tests.conftest import DEFAULT_PASSWORD, PG_URL, CouncilClient, _base_config
+from tests.conftest import PG_URL, CouncilClient, _base_config
+from tests.factories import DEFAULT_PASSWORD
 
 TITLE = "平成19年度 第2回関東地域ブロック協議会"
 

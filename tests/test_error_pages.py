@@ -12,8 +12,8 @@ def test_the_favicon_is_served(client):
     assert '<link rel="icon" href="/favicon.ico"' in page
 
 
-def test_a_too_large_text_field_says_so_and_offers_the_way_back(app, make_user, login_as, client):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_a_too_large_text_field_says_so_and_offers_the_way_back(app, login_as, client, secretariat):
+    login_as(secretariat)
     app.config["MAX_FORM_MEMORY_SIZE"] = 100_000
     response = client.post(
         "/activities/new",
@@ -29,9 +29,9 @@ def test_a_too_large_text_field_says_so_and_offers_the_way_back(app, make_user, 
     assert "PDF" not in html and "ファイルを小さく" not in html
 
 
-def test_a_too_large_form_post_names_the_limit(app, make_user, login_as, client, make_activity):
+def test_a_too_large_form_post_names_the_limit(app, login_as, client, make_activity, secretariat):
     activity = make_activity()
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     response = client.post(
         f"/activities/{activity.id}/edit",

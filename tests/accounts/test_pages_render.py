@@ -6,7 +6,7 @@ from council.directory.models import Agency, Membership
 from council.extensions import db
 
 
-def test_pages_render_for_each_role(make_user, client, login_as, app):
+def test_pages_render_for_each_role(make_user, client, login_as, app, admin, hq, secretariat):
     agency = db.session.scalar(sa.select(Agency).where(Agency.name == "関東総合通信局"))
     member = make_user(role="member", agency="関東総合通信局", email="m@example.jp")
     membership = db.session.scalar(sa.select(Membership).where(Membership.agency_id == agency.id))
@@ -37,9 +37,9 @@ def test_pages_render_for_each_role(make_user, client, login_as, app):
         "/directory.csv?block=kanto": {"admin", "hq", "secretariat", "member"},
     }
     users = {
-        "admin": make_user(role="admin"),
-        "hq": make_user(role="hq"),
-        "secretariat": make_user(role="secretariat", block="kanto"),
+        "admin": admin,
+        "hq": hq,
+        "secretariat": secretariat,
         "member": make_user(role="member", agency="関東総合通信局"),
     }
     for role, user in users.items():

@@ -15,14 +15,13 @@ def _issue(client, name="Excel集計"):
     return re.search(r'id="new-token"[^>]*value="(bc_[^"]+)"', response.get_data(as_text=True))[1]
 
 
-def test_token_is_shown_once_listed_by_prefix_and_works(make_user, client, login_as, app):
-    user = make_user(role="hq")
-    login_as(user)
+def test_token_is_shown_once_listed_by_prefix_and_works(client, login_as, app, hq):
+    login_as(hq)
     token = _issue(client)
     entry = db.session.scalars(
         sa.select(AuditEntry).where(AuditEntry.changes.is_not(None)).order_by(AuditEntry.id.desc())
     ).first()
-    assert (entry.object_type, entry.object_id) == ("User", user.id)
+    assert (entry.object_type, entry.object_id) == ("User", hq.id)
     assert entry.changes["api_token"] == [None, f"{token[:10]}… 発行"]
     page = client.get("/profile").get_data(as_text=True)
     assert token not in page
@@ -34,8 +33,8 @@ def test_token_is_shown_once_listed_by_prefix_and_works(make_user, client, login
     assert "未使用" not in client.get("/profile").get_data(as_text=True)
 
 
-def test_revoked_token_is_refused(make_user, client, login_as, app):
-    login_as(make_user(role="hq"))
+def test_revoked_token_is_refused(client, login_as, app, hq):
+    login_as(hq)
     token = _issue(client)
     row = db.session.scalar(sa.select(ApiToken))
     response = client.post(f"/profile/tokens/{row.id}/revoke")
@@ -46,19 +45,18 @@ def test_revoked_token_is_refused(make_user, client, login_as, app):
     assert app.test_client().get("/profile", headers=headers).status_code == 302
 
 
-def test_nobody_revokes_someone_elses_token(make_user, client, login_as, app):
-    owner = make_user(role="hq")
-    login_as(owner)
+def test_nobody_revokes_someone_elses_token(client, login_as, app, hq, admin):
+    login_as(hq)
     token = _issue(client)
     row = db.session.scalar(sa.select(ApiToken))
-    other = login_as(make_user(role="admin"), c=app.test_client())
+    other = login_as(admin, c=app.test_client())
     assert other.post(f"/profile/tokens/{row.id}/revoke").status_code == 404
     headers = {"Authorization": f"Bearer {token}"}
     assert app.test_client().get("/profile", headers=headers).status_code == 200
 
 
-def test_token_name_is_validated(make_user, client, login_as):
-    login_as(make_user(role="hq"))
+def test_token_name_is_validated(client, login_as, hq):
+    login_as(hq)
     response = client.post("/profile/tokens", data={"name": "x" * 101})
     assert response.status_code == 400
     assert "100文字以内" in response.get_data(as_text=True)

@@ -26,9 +26,8 @@ def _password_from(response) -> str:
 
 
 def test_admin_creates_a_secretariat_whose_initial_password_is_shown_once(
-    make_user, client, login_as, app
+    client, login_as, app, admin
 ):
-    admin = make_user(role="admin")
     login_as(admin)
     from council.directory.models import Block
 
@@ -54,8 +53,8 @@ def test_admin_creates_a_secretariat_whose_initial_password_is_shown_once(
     assert other.post("/login", data={"email": user.email, "password": password}).status_code == 302
 
 
-def test_secretariat_creates_member_of_its_block_only(make_user, client, login_as):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_secretariat_creates_member_of_its_block_only(client, login_as, secretariat):
+    login_as(secretariat)
     form = client.get("/users/new").get_data(as_text=True)
     assert "関東総合通信局" in form
     assert "近畿総合通信局" not in form  # another block's agency is not offered
@@ -82,9 +81,9 @@ def test_secretariat_creates_member_of_its_block_only(make_user, client, login_a
     assert _user("x@example.jp") is None
 
 
-def test_form_errors_are_japanese_and_keep_what_was_typed(make_user, client, login_as):
+def test_form_errors_are_japanese_and_keep_what_was_typed(make_user, client, login_as, admin):
     make_user(role="hq", email="taken@example.jp")
-    login_as(make_user(role="admin"))
+    login_as(admin)
     response = client.post(
         "/users/new", data={"email": "new@example.jp", "name": "入力 保持", "role": "member"}
     )
@@ -104,12 +103,14 @@ def test_form_errors_are_japanese_and_keep_what_was_typed(make_user, client, log
     assert "制御文字" in response.get_data(as_text=True)
 
 
-def test_secretariat_lists_and_manages_only_its_blocks_members(make_user, client, login_as):
+def test_secretariat_lists_and_manages_only_its_blocks_members(
+    make_user, client, login_as, secretariat
+):
     own = make_user(role="member", agency="関東総合通信局", email="own@example.jp")
     other = make_user(role="member", agency="近畿総合通信局", email="other@example.jp")
     colleague = make_user(role="secretariat", block="kanto", email="colleague@example.jp")
     admin = make_user(role="admin", email="admin@example.jp")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     listing = client.get("/users").get_data(as_text=True)
     assert "own@example.jp" in listing
     for hidden in ("other@example.jp", "colleague@example.jp", "admin@example.jp"):
@@ -122,18 +123,17 @@ def test_secretariat_lists_and_manages_only_its_blocks_members(make_user, client
         assert _user(user.email).is_active
 
 
-def test_member_and_hq_cannot_manage_users(make_user, client, login_as):
-    target = make_user(role="member", agency="関東総合通信局")
+def test_member_and_hq_cannot_manage_users(make_user, client, login_as, member):
     for role in ("member", "hq"):
         c = login_as(make_user(role=role), c=client.application.test_client())
         assert c.get("/users").status_code == 403
         assert c.get("/users/new").status_code == 403
-        assert c.post(f"/users/{target.id}/deactivate").status_code == 403
+        assert c.post(f"/users/{member.id}/deactivate").status_code == 403
 
 
-def test_edit_user_changes_are_audited_field_by_field(make_user, client, login_as):
+def test_edit_user_changes_are_audited_field_by_field(make_user, client, login_as, admin):
     target = make_user(role="member", agency="関東総合通信局", name="旧 氏名")
-    login_as(make_user(role="admin"))
+    login_as(admin)
     response = client.post(
         f"/users/{target.id}/edit",
         data={
@@ -176,7 +176,9 @@ def test_admin_cannot_demote_or_deactivate_themselves(make_user, client, login_a
     assert _user("admin@example.jp").is_active
 
 
-def test_deactivated_users_old_cookie_and_api_token_are_refused(make_user, client, login_as, app):
+def test_deactivated_users_old_cookie_and_api_token_are_refused(
+    make_user, client, login_as, app, secretariat
+):
     from council.accounts import services
 
     member = make_user(role="member", agency="関東総合通信局", email="leaver@example.jp")
@@ -187,7 +189,7 @@ def test_deactivated_users_old_cookie_and_api_token_are_refused(make_user, clien
     bearer = {"Authorization": f"Bearer {token}"}
     assert app.test_client().get("/profile", headers=bearer).status_code == 200
 
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     response = client.post(f"/users/{member.id}/deactivate", data={"reason": "退職"})
     assert response.status_code == 302
 
@@ -208,9 +210,9 @@ def test_deactivated_users_old_cookie_and_api_token_are_refused(make_user, clien
     login_as(member, c=app.test_client())
 
 
-def test_post_without_csrf_is_refused_and_changes_nothing(make_user, client, login_as):
+def test_post_without_csrf_is_refused_and_changes_nothing(make_user, client, login_as, admin):
     target = make_user(role="member", agency="関東総合通信局", email="t@example.jp")
-    login_as(make_user(role="admin"))
+    login_as(admin)
     response = client.post(f"/users/{target.id}/deactivate", csrf=False)
     assert response.status_code == 400
     assert _user("t@example.jp").is_active
@@ -228,10 +230,12 @@ def test_post_without_csrf_is_refused_and_changes_nothing(make_user, client, log
     assert _user("t@example.jp").name != "変更"
 
 
-def test_reset_password_shows_a_new_one_and_ends_sessions(make_user, client, login_as, app):
+def test_reset_password_shows_a_new_one_and_ends_sessions(
+    make_user, client, login_as, app, secretariat
+):
     member = make_user(role="member", agency="関東総合通信局", email="forgot@example.jp")
     member_client = login_as(member, c=app.test_client())
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     response = client.post(f"/users/{member.id}/reset-password")
     assert response.status_code == 200
     password = _password_from(response)

@@ -1,4 +1,4 @@
-"""Fixtures for the activity pages: users of both blocks, form data, sample files."""
+"""Fixtures for the activity pages: form data, sample files."""
 
 import io
 import zipfile
@@ -41,17 +41,6 @@ def agency_id(seeded):
         return db.session.scalar(sa.select(Agency.id).where(Agency.name == name))
 
     return lookup
-
-
-@pytest.fixture
-def sec(make_user):
-    return make_user(role="secretariat", block="kanto", email="sec-kanto@example.test")
-
-
-@pytest.fixture
-def sec_client(sec, client, login_as):
-    login_as(sec)
-    return client
 
 
 @pytest.fixture

@@ -111,8 +111,7 @@ def test_briefing_keeps_its_measures_and_other_categories_drop_them(sec_client, 
     assert training.measures == []
 
 
-def test_hq_records_headquarters_meetings_only(make_user, client, login_as, form_data):
-    hq = make_user(role="hq")
+def test_hq_records_headquarters_meetings_only(client, login_as, form_data, hq):
     login_as(hq)
     data = form_data(kind="pt", title="第3回PT会合", organizers=[], participant_agencies=[])
     data.pop("category")
@@ -130,10 +129,10 @@ def test_hq_records_headquarters_meetings_only(make_user, client, login_as, form
     assert "平成19年度から" in response.get_data(as_text=True)
 
 
-def test_admin_chooses_the_block(make_user, client, login_as, form_data, seeded):
+def test_admin_chooses_the_block(client, login_as, form_data, seeded, admin):
     from council.directory.models import Block
 
-    login_as(make_user(role="admin"))
+    login_as(admin)
     kinki = db.session.scalar(sa.select(Block).where(Block.code == "kinki"))
     response = client.post(
         "/activities/new",
@@ -263,9 +262,9 @@ def test_edit_form_is_prefilled_with_the_stored_values(sec_client, make_activity
     assert '<option selected value="secretariat">' in page
 
 
-def test_another_blocks_secretariat_cannot_edit(make_user, client, login_as, make_activity):
+def test_another_blocks_secretariat_cannot_edit(client, login_as, make_activity, kinki_secretariat):
     activity = make_activity(visibility="public")
-    login_as(make_user(role="secretariat", block="kinki"))
+    login_as(kinki_secretariat)
     assert client.get(f"/activities/{activity.id}/edit").status_code == 403
     hidden = make_activity(title="非公開の幹事会", visibility="secretariat")
     assert client.get(f"/activities/{hidden.id}/edit").status_code == 404

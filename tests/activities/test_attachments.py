@@ -183,16 +183,17 @@ def test_the_service_limit_refuses_without_leaving_a_file(app, sec_client, make_
     assert os.listdir(Path(folder) / "attachments") == []
 
 
-def test_member_of_another_block_cannot_download(make_user, client, login_as, make_activity, app):
+def test_member_of_another_block_cannot_download(
+    make_user, client, login_as, make_activity, app, secretariat, member
+):
     activity = make_activity(visibility="members")
-    sec = make_user(role="secretariat", block="kanto")
-    login_as(sec)
+    login_as(secretariat)
     _upload(client, activity, PDF, "資料.pdf")
     (attachment,) = _attachments()
     url = f"/activities/{activity.id}/attachments/{attachment.id}"
     other = login_as(make_user(role="member", agency="近畿総合通信局"), c=app.test_client())
     assert _get(other, url).status_code == 404
-    own = login_as(make_user(role="member", agency="関東総合通信局"), c=app.test_client())
+    own = login_as(member, c=app.test_client())
     assert _get(own, url).status_code == 200
     # anonymous: asked to log in (the file may be theirs once signed in)
     assert _get(app.test_client(), url).status_code == 302

@@ -71,9 +71,8 @@ def test_bad_rows_are_explained_and_kept(sec_client, make_activity, agency_id):
     assert _rows(activity) == {}
 
 
-def test_member_answers_for_its_own_agency(make_user, client, login_as, make_activity):
+def test_member_answers_for_its_own_agency(client, login_as, make_activity, member):
     activity = make_activity(participants_of=["関東総合通信局"])
-    member = make_user(role="member", agency="関東総合通信局")
     login_as(member)
     page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
     assert "関東総合通信局としての出欠を登録します" in page
@@ -89,9 +88,9 @@ def test_member_answers_for_its_own_agency(make_user, client, login_as, make_act
     assert "出席・欠席・未定のいずれかを選んでください" in response.get_data(as_text=True)
 
 
-def test_member_cannot_answer_for_a_cancelled_meeting(make_user, client, login_as, make_activity):
+def test_member_cannot_answer_for_a_cancelled_meeting(client, login_as, make_activity, member):
     activity = make_activity(status="cancelled")
-    login_as(make_user(role="member", agency="関東総合通信局"))
+    login_as(member)
     assert client.post(f"/activities/{activity.id}/rsvp", data={"rsvp": "yes"}).status_code == 403
     assert _rows(activity) == {}
 

@@ -17,12 +17,12 @@ def test_anonymous_sees_only_public_activities(client, make_activity):
     assert _titles(client.get("/activities/")) == ["公開セミナー"]
 
 
-def test_member_sees_its_blocks_and_public(make_user, client, login_as, make_activity):
+def test_member_sees_its_blocks_and_public(client, login_as, make_activity, member):
     make_activity(title="関東協議会", visibility="members")
     make_activity(title="近畿協議会", block="kinki", visibility="members")
     make_activity(title="近畿セミナー", block="kinki", visibility="public", category="results")
     make_activity(title="関東事務局会議", visibility="secretariat")
-    login_as(make_user(role="member", agency="関東総合通信局"))
+    login_as(member)
     assert sorted(_titles(client.get("/activities/"))) == sorted(["関東協議会", "近畿セミナー"])
 
 

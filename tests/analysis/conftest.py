@@ -1,4 +1,4 @@
-"""Fixtures of the analysis tests: users, funding records and a stand-in themes register."""
+"""Fixtures of the analysis tests: funding records and a stand-in themes register."""
 
 import re
 from decimal import Decimal
@@ -10,16 +10,6 @@ from council.analysis import themes
 from council.extensions import db
 
 TAG = re.compile(r"<[^>]+>")
-
-
-@pytest.fixture
-def hq(make_user):
-    return make_user(role="hq")
-
-
-@pytest.fixture
-def hq_client(client, hq, login_as):
-    return login_as(hq)
 
 
 @pytest.fixture

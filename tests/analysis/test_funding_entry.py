@@ -74,9 +74,9 @@ def test_a_second_record_with_the_same_key_is_refused(ids, hq_client):
     )
 
 
-def test_a_secretariat_may_not_write_records(ids, client, make_user, login_as, make_funding):
+def test_a_secretariat_may_not_write_records(ids, client, login_as, make_funding, secretariat):
     record = make_funding()
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     assert client.post("/analysis/funding/records/new", data=_form(ids)).status_code == 403
     assert client.post(f"/analysis/funding/records/{record.id}/delete").status_code == 403
     assert client.get(f"/analysis/funding/records/{record.id}/edit").status_code == 403

@@ -153,10 +153,12 @@ def test_a_record_naming_a_theme_replaces_the_themes_own_budget(
     assert body["grant"]["tohoku"]["env"] == 60.5
 
 
-def test_a_secretariat_reads_its_own_block_only(seeded, client, make_user, login_as, make_funding):
+def test_a_secretariat_reads_its_own_block_only(
+    seeded, client, login_as, make_funding, kinki_secretariat
+):
     make_funding(block="kanto", amount="10.0")
     make_funding(block="kinki", amount="20.0")
-    login_as(make_user(role="secretariat", block="kinki"))
+    login_as(kinki_secretariat)
     body = client.get("/api/v1/funding/2007").get_json()
     assert list(body["grant"]) == ["kinki"] and body["grant"]["kinki"]["life"] == 20.0
     html = client.get("/analysis/funding/2007").get_data(as_text=True)

@@ -165,9 +165,9 @@ def test_a_large_region_links_its_drawing_as_an_image(two_cliques, hq_client, mo
     assert response.get_data(as_text=True).count("<circle") == 10
 
 
-def test_access_and_bad_arguments(two_cliques, client, make_user, login_as):
+def test_access_and_bad_arguments(two_cliques, client, login_as, kinki_secretariat):
     assert client.get("/api/v1/network/kanto").status_code == 401
-    login_as(make_user(role="secretariat", block="kinki"))
+    login_as(kinki_secretariat)
     assert client.get("/api/v1/network/kanto").status_code == 403
     assert client.get("/analysis/network/kanto").status_code == 403
     assert client.get("/analysis/network/kanto.graphml").status_code == 403

@@ -64,8 +64,8 @@ def _token(user) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_activities_list_has_the_spec_shape(activities, make_user, client):
-    headers = _token(make_user(role="hq"))
+def test_activities_list_has_the_spec_shape(activities, client, hq):
+    headers = _token(hq)
     response = client.get("/api/v1/activities?fy=2007", headers=headers)
     assert response.status_code == 200
     assert response.mimetype == "application/json"
@@ -86,8 +86,8 @@ def test_activities_list_has_the_spec_shape(activities, make_user, client):
     assert rows["連携施策群WG"]["start"] == "2008-03-31T23:30:00+09:00"
 
 
-def test_activities_filters_and_paging(activities, make_user, client):
-    headers = _token(make_user(role="hq"))
+def test_activities_filters_and_paging(activities, client, hq):
+    headers = _token(hq)
 
     def get(query):
         return client.get(f"/api/v1/activities?{query}", headers=headers).get_json()
@@ -113,8 +113,7 @@ def test_anonymous_callers_see_public_activities_only(activities, client):
     assert data["total"] == 1
 
 
-def test_session_and_token_see_what_the_user_may_see(activities, make_user, login_as, client, app):
-    member = make_user(role="member", agency="関東総合通信局")
+def test_session_and_token_see_what_the_user_may_see(activities, login_as, client, app, member):
     login_as(member)
     by_session = client.get("/api/v1/activities").get_json()
     other = app.test_client()
@@ -125,10 +124,9 @@ def test_session_and_token_see_what_the_user_may_see(activities, make_user, logi
     assert "連携施策群WG" not in titles  # HQ meetings are not a member's
 
 
-def test_a_revoked_or_wrong_token_gets_401_not_the_public_view(seeded, make_user, client):
-    user = make_user(role="hq")
-    headers = _token(user)
-    revoke_api_tokens(user)
+def test_a_revoked_or_wrong_token_gets_401_not_the_public_view(seeded, client, hq):
+    headers = _token(hq)
+    revoke_api_tokens(hq)
     db.session.commit()
     for h in (headers, {"Authorization": "Bearer not-a-token"}):
         response = client.get("/api/v1/activities", headers=h)
@@ -205,17 +203,17 @@ def test_bad_parameters_get_400_with_a_japanese_message(query, word, seeded, cli
     assert "指定" in message or "ありません" in message
 
 
-def test_bad_year_and_unknown_urls_answer_json(seeded, make_user, client):
-    headers = _token(make_user(role="hq"))
+def test_bad_year_and_unknown_urls_answer_json(seeded, client, hq):
+    headers = _token(hq)
     response = client.get("/api/v1/reports/fy/1850", headers=headers)
     assert response.status_code == 400 and "年度" in response.get_json()["error"]
     response = client.get("/api/v1/nothing/here", headers=headers)
     assert response.status_code == 404 and response.get_json()["error"]
 
 
-def test_the_api_runs_a_fixed_number_of_queries(make_activity, make_user, app, count_queries):
+def test_the_api_runs_a_fixed_number_of_queries(make_activity, app, count_queries, hq):
     client = app.test_client()
-    headers = _token(make_user(role="hq"))
+    headers = _token(hq)
 
     def measure(url):
         client.get(url, headers=headers)

@@ -57,8 +57,8 @@ def test_filters_by_type_block_actor_and_date(make_user, client, login_as):
     assert "関東の新所在地" in page(f"date_from={today}&date_to={today}")
 
 
-def test_bad_dates_get_a_japanese_message(make_user, client, login_as):
-    login_as(make_user(role="admin"))
+def test_bad_dates_get_a_japanese_message(client, login_as, admin):
+    login_as(admin)
     response = client.get("/audit/?date_from=2007-13-45")
     assert response.status_code == 400
     assert "2007/11/28、2007-11-28、平成19年11月28日" in response.get_data(as_text=True)
@@ -87,12 +87,12 @@ def test_anonymous_and_members_are_kept_out(make_user, client, login_as):
     assert client.get("/audit/").status_code == 403
 
 
-def test_paging(make_user, client, login_as, app):
+def test_paging(client, login_as, app, admin):
     app.config["PAGE_SIZE"] = 5
     agency = _agency("関東総合通信局")
     for n in range(12):
         _edit_city(agency, f"所在地{n:02d}")
-    login_as(make_user(role="admin"))
+    login_as(admin)
     total = len(history_for("Agency", agency.id))
     assert total in (12, 13)  # 13 where the reference data load was logged (PostgreSQL)
     query = f"/audit/?object_type=Agency&object_id={agency.id}"
@@ -103,17 +103,15 @@ def test_paging(make_user, client, login_as, app):
     assert "所在地01" in third and "所在地11" not in third
 
 
-def test_history_for_one_object_newest_first_and_per_viewer(make_user):
+def test_history_for_one_object_newest_first_and_per_viewer(kinki_secretariat, secretariat):
     agency = _agency("関東総合通信局")
     _edit_city(agency, "一回目")
     _edit_city(agency, "二回目")
     entries = history_for("Agency", agency.id)
     updates = [e.changes["city"][1] for e in entries if e.action == "update"]
     assert updates == ["二回目", "一回目"]
-    kinki = make_user(role="secretariat", block="kinki")
-    assert history_for("Agency", agency.id, viewer=kinki) == []
-    kanto = make_user(role="secretariat", block="kanto")
-    assert history_for("Agency", agency.id, viewer=kanto) == entries
+    assert history_for("Agency", agency.id, viewer=kinki_secretariat) == []
+    assert history_for("Agency", agency.id, viewer=secretariat) == entries
 
 
 def test_history_partial_renders_readable_changes(make_user, app):

@@ -3,7 +3,6 @@ links only to pages the viewer can open."""
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from council.audit import labels
@@ -45,7 +44,7 @@ def _entry(**fields) -> AuditEntry:
 
 
 def test_a_minutes_answer_and_a_command_line_change_read_in_japanese(
-    seeded, make_user, login_as, client
+    seeded, login_as, client, admin
 ):
     _entry(
         object_type="MinutesResponse",
@@ -53,7 +52,7 @@ def test_a_minutes_answer_and_a_command_line_change_read_in_japanese(
         actor_label="system (cli)",
         changes={"is_confirmed": [None, False], "comment": [None, "日程の記載に誤りがあります"]},
     )
-    login_as(make_user(role="admin"))
+    login_as(admin)
     html = client.get("/audit/").get_data(as_text=True)
     assert "議事録への意見" in html
     assert "内容を確認" in html and "いいえ" in html
@@ -63,7 +62,7 @@ def test_a_minutes_answer_and_a_command_line_change_read_in_japanese(
         assert raw not in html
 
 
-def test_the_home_page_names_every_kind_of_change(seeded, make_user, login_as, client):
+def test_the_home_page_names_every_kind_of_change(seeded, login_as, client, secretariat):
     kanto = db.session.scalar(sa.select(Block.id).where(Block.code == "kanto"))
     db.session.add(
         AuditEntry(
@@ -77,26 +76,21 @@ def test_the_home_page_names_every_kind_of_change(seeded, make_user, login_as, c
         )
     )
     db.session.commit()
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     html = client.get("/").get_data(as_text=True)
     assert "本府省への提出を状態変更" in html
     assert "Submission" not in html and "system (cli)" not in html
     assert "システム(コマンド操作)" in html
 
 
-@pytest.fixture
-def hq_user(make_user):
-    return make_user(role="hq", email="hq-person@example.test")
-
-
 def test_the_log_does_not_link_a_secretariat_to_pages_it_cannot_open(
-    seeded, make_user, login_as, client, hq_user, make_activity
+    seeded, make_user, login_as, client, hq, make_activity, secretariat
 ):
     kanto = db.session.scalar(sa.select(Block.id).where(Block.code == "kanto"))
     member = make_user(role="member", agency="関東総合通信局", email="member@example.test")
     hidden = make_activity(block="kinki", title="近畿の事務局会議", visibility="secretariat")
     for obj_type, obj_id, label in (
-        ("User", hq_user.id, "hq-person@example.test"),
+        ("User", hq.id, hq.email),
         ("User", member.id, "member@example.test"),
         ("Activity", hidden.id, "近畿の事務局会議"),
     ):
@@ -111,23 +105,23 @@ def test_the_log_does_not_link_a_secretariat_to_pages_it_cannot_open(
             )
         )
     db.session.commit()
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     html = client.get("/audit/").get_data(as_text=True)
     assert f'href="/users/{member.id}/edit"' in html  # a member of its block: manageable
     assert client.get(f"/users/{member.id}/edit").status_code == 200
-    assert f'href="/users/{hq_user.id}/edit"' not in html  # would answer 403
-    assert client.get(f"/users/{hq_user.id}/edit").status_code in (403, 404)
+    assert f'href="/users/{hq.id}/edit"' not in html  # would answer 403
+    assert client.get(f"/users/{hq.id}/edit").status_code in (403, 404)
     assert f'href="/activities/{hidden.id}"' not in html
-    assert "hq-person@example.test" in html and "近畿の事務局会議" in html  # still listed
+    assert hq.email in html and "近畿の事務局会議" in html  # still listed
 
 
 def test_an_activity_made_on_the_command_line_names_the_system_in_japanese(
-    make_activity, make_user, login_as, client
+    make_activity, login_as, client, secretariat
 ):
     db.session.info["audit_actor_label"] = "system (cli)"
     activity = make_activity(title="コマンドで登録した協議会")
     db.session.info.pop("audit_actor_label")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     page = client.get(f"/activities/{activity.id}").get_data(as_text=True)
     assert "システム(コマンド操作)" in page
     assert "system (cli)" not in page

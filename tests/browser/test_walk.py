@@ -104,76 +104,108 @@ def _context(browser, base: str, email: str | None):
     return context, page
 
 
+def _overflow(page, where: str) -> list[str]:
+    """The page is wider than the viewport: the reader would have to scroll sideways."""
+    box = page.evaluate(OVERFLOW_JS)
+    if box["scroll"] > box["client"]:
+        return [f"{where}: {box['scroll']}px wide > {box['client']}px {box['wide']}"]
+    return []
+
+
+def _phone_problems(page, where: str) -> list[str]:
+    """On the phone: no sideways scroll, and no activity title squeezed into a narrow column."""
+    problems = _overflow(page, where)
+    narrow = page.evaluate(NARROW_TITLES_JS)
+    if narrow:
+        problems.append(f"{where}: titles in narrow columns {narrow}")
+    return problems
+
+
+def _axe_problems(axe, page, where: str) -> list[str]:
+    """axe-core's serious and critical violations (the minor ones are not the walk's business)."""
+    problems = []
+    for v in axe.run(page).response["violations"]:
+        if v["impact"] in ("serious", "critical"):
+            targets = [n["target"] for n in v["nodes"][:3]]
+            problems.append(f"{where}: axe {v['id']} ({v['impact']}) {targets}")
+    return problems
+
+
+def _desktop_problems(page, where: str) -> list[str]:
+    """On the desktop: no sideways scroll, and the header keeps its tools on one row."""
+    problems = _overflow(page, where)
+    header = page.evaluate(HEADER_JS)
+    if header is not None and (
+        header["navRows"] > 1 or header["innerHeight"] > 80 or not header["toolsVisible"]
+    ):
+        problems.append(f"{where}: header wraps {header}")
+    return problems
+
+
+class _Walk:
+    """What the walk has seen so far: the problems, the pages checked, the templates axed.
+    axe runs once per page template (endpoint and status): the roles share them."""
+
+    def __init__(self, axe):
+        self.axe = axe
+        self.problems: list[str] = []
+        self.pages = 0
+        self.axed: set[str] = set()
+
+    def role(self, page, role: str, urls) -> None:
+        """Every URL as one role; a page reached twice (a redirect to the login page, say) is
+        checked once, except the ones screenshotted."""
+        checked: set[str] = set()
+        for endpoint, url in urls:
+            page.set_viewport_size(PHONE)
+            response = page.goto(url)
+            status = response.status if response else 0
+            if status >= 500:
+                self.problems.append(f"{role} {url}: HTTP {status}")
+                continue
+            landed = page.url.split("?")[0]
+            if landed in checked and endpoint not in SCREENSHOTS:
+                continue
+            checked.add(landed)
+            self.pages += 1
+            self.page(page, role, endpoint, url, status)
+
+    def page(self, page, role: str, endpoint: str, url: str, status: int) -> None:
+        """One page at both sizes, with screenshots of the chosen pages as the secretariat."""
+        where = f"{role} {url} (375px)"
+        self.problems += _phone_problems(page, where)
+        key = f"{endpoint} {status}"
+        if key not in self.axed:
+            self.axed.add(key)
+            self.problems += _axe_problems(self.axe, page, where)
+        shot = SCREENSHOTS.get(endpoint) if role == "secretariat" else None
+        if shot:
+            page.screenshot(path=OUTPUT / f"{shot}-375.png", full_page=True)
+        page.set_viewport_size(DESKTOP)
+        self.problems += _desktop_problems(page, f"{role} {url} (1280px)")
+        if shot:
+            page.screenshot(path=OUTPUT / f"{shot}-1280.png", full_page=True)
+
+
 def test_every_page_fits_phone_and_desktop_and_passes_axe(browser, walk_site):
     from axe_playwright_python.sync_playwright import Axe
 
     app, base = walk_site
     urls = page_urls(app)
     assert len(urls) >= 50, urls
-    axe = Axe()
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    problems: list[str] = []
-    pages = 0
+    walk = _Walk(Axe())
     only = os.environ.get("COUNCIL_WALK_ROLES")  # e.g. "member,hq" while fixing a page
     roles = {r: e for r, e in ROLES.items() if not only or r in only.split(",")}
-    axed: set[str] = set()
     for role, email in roles.items():
         context, page = _context(browser, base, email)
-        checked: set[str] = set()
         try:
-            for endpoint, url in urls:
-                page.set_viewport_size(PHONE)
-                response = page.goto(url)
-                status = response.status if response else 0
-                if status >= 500:
-                    problems.append(f"{role} {url}: HTTP {status}")
-                    continue
-                landed = page.url.split("?")[0]
-                if landed in checked and endpoint not in SCREENSHOTS:
-                    continue  # the same page again (a redirect to the login page, say)
-                checked.add(landed)
-                pages += 1
-                where = f"{role} {url} (375px)"
-                box = page.evaluate(OVERFLOW_JS)
-                if box["scroll"] > box["client"]:
-                    problems.append(
-                        f"{where}: {box['scroll']}px wide > {box['client']}px {box['wide']}"
-                    )
-                narrow = page.evaluate(NARROW_TITLES_JS)
-                if narrow:
-                    problems.append(f"{where}: titles in narrow columns {narrow}")
-                # axe once per page template (endpoint and status): the roles share them.
-                key = f"{endpoint} {status}"
-                if key not in axed:
-                    axed.add(key)
-                    found = axe.run(page).response["violations"]
-                    for v in found:
-                        if v["impact"] in ("serious", "critical"):
-                            targets = [n["target"] for n in v["nodes"][:3]]
-                            problems.append(f"{where}: axe {v['id']} ({v['impact']}) {targets}")
-                shot = SCREENSHOTS.get(endpoint)
-                if shot and role == "secretariat":
-                    page.screenshot(path=OUTPUT / f"{shot}-375.png", full_page=True)
-                page.set_viewport_size(DESKTOP)
-                where = f"{role} {url} (1280px)"
-                box = page.evaluate(OVERFLOW_JS)
-                if box["scroll"] > box["client"]:
-                    problems.append(
-                        f"{where}: {box['scroll']}px wide > {box['client']}px {box['wide']}"
-                    )
-                header = page.evaluate(HEADER_JS)
-                if header is not None and (
-                    header["navRows"] > 1
-                    or header["innerHeight"] > 80
-                    or not header["toolsVisible"]
-                ):
-                    problems.append(f"{where}: header wraps {header}")
-                if shot and role == "secretariat":
-                    page.screenshot(path=OUTPUT / f"{shot}-1280.png", full_page=True)
+            walk.role(page, role, urls)
         finally:
             context.close()
+    problems = walk.problems
     (OUTPUT / "walk-problems.txt").write_text("\n".join(problems) + "\n", encoding="utf-8")
-    assert pages >= 40 * len(roles)
+    assert walk.pages >= 40 * len(roles)
     assert not problems, "\n".join(problems)
     for name in SCREENSHOTS.values():
         for width in (375, 1280):

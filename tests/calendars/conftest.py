@@ -52,6 +52,14 @@ def fresh_request_state() -> None:
     g.pop("_login_user", None)
 
 
+def reload(activity):
+    """The activity as the database holds it now, not as this session remembers it."""
+    from council.activities.models import Activity
+
+    db.session.expire_all()
+    return db.session.get(Activity, activity.id)
+
+
 def parse(data: bytes) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(data)
 

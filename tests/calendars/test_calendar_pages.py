@@ -207,10 +207,10 @@ def test_the_page_can_be_printed(app):
 
 @pytest.mark.parametrize("view", ["month", "week", "list"])
 def test_calendar_query_count_does_not_grow_with_the_data(
-    view, app, make_activity, make_user, login_as, count_queries
+    view, app, make_activity, login_as, count_queries, member
 ):
     client = app.test_client()
-    login_as(make_user(role="member", agency="関東総合通信局"), c=client)
+    login_as(member, c=client)
     url = f"/calendar?view={view}&date=2007-11-20"
 
     def count(kept=False):

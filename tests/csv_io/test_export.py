@@ -20,13 +20,13 @@ def _titles(response) -> list[str]:
     return [r["title"] for r in _rows(response)]
 
 
-def test_the_export_holds_only_what_the_user_may_see(make_activity, make_user, login_as, client):
+def test_the_export_holds_only_what_the_user_may_see(make_activity, login_as, client, member):
     make_activity(title="関東 公開", category="briefing", visibility="public")
     make_activity(title="関東 構成機関", visibility="members")
     make_activity(title="関東 事務局のみ", visibility="secretariat")
     make_activity(block="kinki", title="近畿 構成機関", visibility="members")
     make_activity(block="kinki", title="近畿 公開", category="info", visibility="public")
-    login_as(make_user(role="member", agency="関東総合通信局"))
+    login_as(member)
 
     response = client.get("/activities/export.csv")
 
@@ -36,14 +36,12 @@ def test_the_export_holds_only_what_the_user_may_see(make_activity, make_user, l
     assert sorted(_titles(response)) == ["近畿 公開", "関東 公開", "関東 構成機関"]
 
 
-def test_the_export_is_filtered_by_fiscal_year_and_block(
-    make_activity, make_user, login_as, client
-):
+def test_the_export_is_filtered_by_fiscal_year_and_block(make_activity, login_as, client, hq):
     make_activity(title="FY2007 関東", start="2008-03-31 23:30")
     make_activity(title="FY2008 関東", start="2008-04-01 00:00")
     make_activity(block="kinki", title="FY2007 近畿", start="2007-06-01 10:00")
     make_activity(block=None, title="本府省PT", kind="pt", start="2007-06-01 10:00")
-    login_as(make_user(role="hq"))
+    login_as(hq)
 
     assert sorted(_titles(client.get("/activities/export.csv?fy=2007"))) == [
         "FY2007 近畿",
@@ -58,7 +56,7 @@ def test_the_export_is_filtered_by_fiscal_year_and_block(
     assert client.get("/activities/export.csv?block=atlantis").status_code == 400
 
 
-def test_the_export_writes_the_import_format(make_activity, make_user, login_as, client):
+def test_the_export_writes_the_import_format(make_activity, login_as, client, secretariat):
     make_activity(
         category="council",
         kind="secretariat",
@@ -71,7 +69,7 @@ def test_the_export_writes_the_import_format(make_activity, make_user, login_as,
         organizers=["関東経済産業局", "関東総合通信局"],
     )
     make_activity(category="publication", title="事例集", start="2008-03-31", status="planned")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
 
     response = client.get("/activities/export.csv")
 
@@ -97,11 +95,10 @@ def test_the_export_writes_the_import_format(make_activity, make_user, login_as,
 
 
 def test_cells_that_excel_would_run_are_escaped_and_still_import_unchanged(
-    make_activity, make_user, login_as, client
+    make_activity, login_as, client, admin
 ):
     make_activity(title='=HYPERLINK("http://evil.example","開く")', venue="@SUM(A1)")
     make_activity(title="+81 説明会", start="2007-12-01 10:00", venue="-会場-")
-    admin = make_user(role="admin")
     login_as(admin)
 
     response = client.get("/activities/export.csv")
@@ -113,7 +110,7 @@ def test_cells_that_excel_would_run_are_escaped_and_still_import_unchanged(
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
 
 
-def test_an_exported_file_imports_back_unchanged(make_activity, make_user, login_as, client):
+def test_an_exported_file_imports_back_unchanged(make_activity, login_as, client, admin):
     for i in range(5):
         make_activity(
             category="exhibition",
@@ -124,7 +121,6 @@ def test_an_exported_file_imports_back_unchanged(make_activity, make_user, login
             participants=1000 + i,
             status="held",
         )
-    admin = make_user(role="admin")
     login_as(admin)
     data = client.get("/activities/export.csv").get_data()
 

@@ -26,7 +26,7 @@ def _problem_rows(html: str) -> list[tuple[str, str]]:
     return re.findall(r"<tr><td class=\"num\">([^<]*)</td><td>([^<]*)</td>", body)
 
 
-def test_a_shift_jis_file_as_excel_saves_it_imports(make_user, login_as, upload):
+def test_a_shift_jis_file_as_excel_saves_it_imports(login_as, upload, secretariat):
     rows = [
         csv_row(
             block="関東",
@@ -63,7 +63,7 @@ def test_a_shift_jis_file_as_excel_saves_it_imports(make_user, login_as, upload)
     ]
     data = csv_bytes(rows, encoding="cp932", newline="\r\n")
     assert data.count(b"\r\n") == 4 and "関東".encode("cp932") in data
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
 
     response = upload(data)
 
@@ -99,13 +99,13 @@ def test_a_utf8_file_with_bom_imports_from_the_command_line(app, seeded, tmp_pat
 
 
 def test_a_100_row_file_with_3_bad_rows_imports_nothing_and_lists_the_3(
-    make_user, login_as, upload
+    login_as, upload, secretariat
 ):
     rows = numbered_rows(100)
     rows[9]["start"] = "2007-02-30 14:00"  # line 11: no such day
     rows[49]["organizers"] = "関東経済産業局;関東宇宙開発局"  # line 51: not in the directory
     rows[76]["participants"] = "-5"  # line 78
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
 
     response = upload(csv_bytes(rows))
 
@@ -141,9 +141,9 @@ def test_lines_are_counted_as_an_editor_counts_them(seeded):
     ]
 
 
-def test_importing_the_same_file_twice_changes_nothing(make_user, login_as, upload):
+def test_importing_the_same_file_twice_changes_nothing(login_as, upload, secretariat):
     data = csv_bytes(numbered_rows(20))
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     first = upload(data)
     assert first.status_code == 200 and "新規登録 20件" in first.get_data(as_text=True)
     activities, audit = _count(), _count(AuditEntry)
@@ -157,10 +157,10 @@ def test_importing_the_same_file_twice_changes_nothing(make_user, login_as, uplo
 
 
 def test_a_changed_row_updates_its_activity_and_empty_cells_keep_what_is_stored(
-    make_user, login_as, upload
+    login_as, upload, secretariat
 ):
     rows = numbered_rows(3)
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     upload(csv_bytes(rows))
     rows[0]["participants"] = "77"
     rows[0]["organizers"] = "関東経済産業局"
@@ -177,9 +177,9 @@ def test_a_changed_row_updates_its_activity_and_empty_cells_keep_what_is_stored(
     assert _count() == 3
 
 
-def test_a_status_never_goes_backwards(make_user, login_as, upload):
+def test_a_status_never_goes_backwards(login_as, upload, secretariat):
     rows = numbered_rows(2, status="planned", participants="")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     upload(csv_bytes(rows))
     rows[0]["status"] = "実施"
     upload(csv_bytes(rows))
@@ -194,11 +194,11 @@ def test_a_status_never_goes_backwards(make_user, login_as, upload):
     assert _activity("合同公募説明会 第1回").status == "held"
 
 
-def test_a_secretariat_cannot_import_another_blocks_rows(make_user, login_as, upload):
+def test_a_secretariat_cannot_import_another_blocks_rows(login_as, upload, secretariat):
     rows = numbered_rows(3)
     rows[1]["block"] = "kinki"
     rows[1]["organizers"] = "近畿経済産業局"
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
 
     response = upload(csv_bytes(rows))
 
@@ -220,8 +220,8 @@ HQ_ROW = csv_row(
 )
 
 
-def test_hq_imports_headquarters_meetings(make_user, login_as, upload):
-    login_as(make_user(role="hq"))
+def test_hq_imports_headquarters_meetings(login_as, upload, hq):
+    login_as(hq)
 
     response = upload(csv_bytes([HQ_ROW]))
 
@@ -231,8 +231,8 @@ def test_hq_imports_headquarters_meetings(make_user, login_as, upload):
     assert meeting.category.code == "council"
 
 
-def test_a_secretariat_cannot_import_headquarters_meetings(make_user, login_as, upload):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_a_secretariat_cannot_import_headquarters_meetings(login_as, upload, secretariat):
+    login_as(secretariat)
 
     response = upload(csv_bytes([HQ_ROW]))
 
@@ -241,8 +241,8 @@ def test_a_secretariat_cannot_import_headquarters_meetings(make_user, login_as, 
     assert _count() == 0
 
 
-def test_a_dry_run_reports_and_writes_nothing(make_user, login_as, upload):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_a_dry_run_reports_and_writes_nothing(login_as, upload, secretariat):
+    login_as(secretariat)
     response = upload(csv_bytes(numbered_rows(4)), dry_run=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -258,8 +258,8 @@ def test_the_upload_page_is_for_secretariats_hq_and_admin(make_user, login_as, c
     assert page.status_code == 403
 
 
-def test_the_upload_page_shows_the_form_and_asks_for_a_file(make_user, login_as, client):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_the_upload_page_shows_the_form_and_asks_for_a_file(login_as, client, secretariat):
+    login_as(secretariat)
     page = client.get("/activities/import")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

@@ -47,7 +47,7 @@ def _audited_activity_ids() -> set[int]:
 
 
 def test_export_with_labels_edit_in_excel_import_changes_one_activity(
-    make_activity, make_user, login_as, client, upload
+    make_activity, login_as, client, upload, admin
 ):
     make_activity(title="第2回関東地域ブロック協議会", start="2007-11-28 14:00", participants=40)
     make_activity(
@@ -63,7 +63,7 @@ def test_export_with_labels_edit_in_excel_import_changes_one_activity(
     make_activity(title="関東地域 事例集", category="publication", start="2008-03-10")
     make_activity(block="kinki", title="近畿幹事会", kind="secretariat", start="2007-07-02 10:00")
     make_activity(block=None, title="本府省PT 第1回", kind="pt", start="2007-09-03 10:00")
-    login_as(make_user(role="admin"))
+    login_as(admin)
 
     response = client.get("/activities/export.csv?fy=2007&labels=1")
     assert response.status_code == 200
@@ -113,16 +113,16 @@ def test_export_with_labels_edit_in_excel_import_changes_one_activity(
     assert "新規登録 0件、更新 0件、変更なし 5件" in again
 
 
-def test_the_default_export_keeps_codes(make_activity, make_user, login_as, client):
+def test_the_default_export_keeps_codes(make_activity, login_as, client, hq):
     make_activity(title="協議会", status="planned")
-    login_as(make_user(role="hq"))
+    login_as(hq)
     text = client.get("/activities/export.csv").get_data().decode("utf-8-sig")
     assert text.startswith("block,category,kind,title,start,end,")
     assert "kanto,council,council,協議会,2007-11-28 14:00,,,planned,members,," in text
 
 
-def test_japanese_headers_import(make_user, login_as, upload):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_japanese_headers_import(login_as, upload, secretariat):
+    login_as(secretariat)
     data = (
         "ブロック,区分,種別,件名,開始,終了,会場,状態,公開範囲,参加者数,共催機関\r\n"
         "関東,補助金等公募説明会の開催,,公募説明会,2007/6/20 14:00,2007/6/20 16:00,"
@@ -138,16 +138,16 @@ def test_japanese_headers_import(make_user, login_as, upload):
     )
 
 
-def test_an_unknown_header_names_both_accepted_forms(make_user, login_as, upload):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_an_unknown_header_names_both_accepted_forms(login_as, upload, secretariat):
+    login_as(secretariat)
     data = "ブロック,区分,種別,件名,開始,終了,会場,状況,公開範囲,参加者数,共催機関\r\n".encode()
     html = upload(data).get_data(as_text=True)
     assert "不明な列「状況」" in html
     assert "ブロック,区分,種別,件名,開始,終了,会場,状態,公開範囲,参加者数,共催機関" in html
 
 
-def test_the_template_has_the_japanese_headers(make_user, login_as, client):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_the_template_has_the_japanese_headers(login_as, client, secretariat):
+    login_as(secretariat)
     page = client.get("/activities/import").get_data(as_text=True)
     assert 'href="/activities/import/template.csv"' in page
     response = client.get("/activities/import/template.csv")
@@ -157,13 +157,13 @@ def test_the_template_has_the_japanese_headers(make_user, login_as, client):
     ).encode("utf-8")
 
 
-def test_the_template_is_for_those_who_import(make_user, login_as, client):
-    login_as(make_user(role="member", agency="関東総合通信局"))
+def test_the_template_is_for_those_who_import(login_as, client, member):
+    login_as(member)
     assert client.get("/activities/import/template.csv").status_code == 403
 
 
-def test_the_export_page_offers_the_labels_button(make_user, login_as, client):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_the_export_page_offers_the_labels_button(login_as, client, secretariat):
+    login_as(secretariat)
     page = client.get("/activities/import").get_data(as_text=True)
     assert '<button type="submit" name="labels" value="1"' in page and "表示名で出力" in page
 
@@ -172,11 +172,12 @@ def _token(html: str) -> str:
     return re.search(r'name="token" value="([^"]+)"', html)[1]
 
 
-def test_a_dry_run_keeps_the_file_for_the_confirmation(app, make_user, login_as, client, upload):
+def test_a_dry_run_keeps_the_file_for_the_confirmation(
+    app, make_user, login_as, client, upload, secretariat
+):
     from tests.csv_io.conftest import csv_bytes, numbered_rows
 
-    sec = make_user(role="secretariat", block="kanto")
-    login_as(sec)
+    login_as(secretariat)
     html = upload(csv_bytes(numbered_rows(3)), filename="三件.csv", dry_run=True).get_data(
         as_text=True
     )

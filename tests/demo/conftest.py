@@ -3,11 +3,10 @@
 import shutil
 
 import pytest
-import sqlalchemy as sa
 
 from council import create_app
 from council.extensions import db
-from tests.conftest import PG_URL, _base_config
+from tests.conftest import PG_URL, _base_config, _pg_empty
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +27,7 @@ def demo(_schema, tmp_path_factory):
     ctx = app.app_context()
     ctx.push()
     if _schema["kind"] == "pg":
-        names = ", ".join(f'"{t}"' for t in _schema["tables"])
-        with db.engine.begin() as conn:
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _pg_empty(_schema)
         seed_all()
         db.session.commit()
     act_as_system(db.session)

@@ -63,8 +63,8 @@ def test_export_needs_a_login(seeded, client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_round_trip_changes_nothing(make_user, client, login_as):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_round_trip_changes_nothing(client, login_as, secretariat):
+    login_as(secretariat)
     exported = client.get("/directory.csv?block=kanto").get_data()
     before = _audit_count()
     response = _upload(client, exported)
@@ -74,9 +74,9 @@ def test_round_trip_changes_nothing(make_user, client, login_as):
 
 
 def test_import_creates_agency_memberships_and_contacts_from_a_shift_jis_file(
-    make_user, client, login_as, new_audit_entries
+    client, login_as, new_audit_entries, secretariat
 ):
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     text = (
         "ブロック,機関名,府省,種別,所在地,参加開始年度,担当者氏名,担当者役職,担当者メール\r\n"
         "関東,JST サテライト茨城,文部科学省,独立行政法人,水戸,平成19年度,茨城 一郎,館長,ibaraki@example.jp\r\n"
@@ -99,8 +99,8 @@ def test_import_creates_agency_memberships_and_contacts_from_a_shift_jis_file(
     assert reasons == {"CSV取込: 茨城.csv"}
 
 
-def test_a_bad_file_is_refused_whole_with_every_problem_by_line(make_user, client, login_as):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_a_bad_file_is_refused_whole_with_every_problem_by_line(client, login_as, secretariat):
+    login_as(secretariat)
     content = (
         HEADER
         + "kanto,新しい機関A,総務省,branch,さいたま,2007,,0,,,,\r\n"  # line 2: fine
@@ -134,8 +134,8 @@ def test_a_bad_file_is_refused_whole_with_every_problem_by_line(make_user, clien
     )
 
 
-def test_secretariat_may_not_import_another_blocks_rows(make_user, client, login_as):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_secretariat_may_not_import_another_blocks_rows(client, login_as, secretariat):
+    login_as(secretariat)
     content = (HEADER + "kinki,大阪の新機関,総務省,branch,大阪,2007,,0,,,,\r\n").encode()
     response = _upload(client, content)
     assert response.status_code == 403
@@ -148,8 +148,8 @@ def test_secretariat_may_not_import_another_blocks_rows(make_user, client, login
     assert "事務局の指定はシステム管理者のみ" in response.get_data(as_text=True)
 
 
-def test_import_updates_ends_memberships_and_is_idempotent(make_user, client, login_as):
-    login_as(make_user(role="secretariat", block="kanto"))
+def test_import_updates_ends_memberships_and_is_idempotent(client, login_as, secretariat):
+    login_as(secretariat)
     agency = _agency("関東総合通信局")
     contact = agency.contacts[0]
     content = (
@@ -173,8 +173,8 @@ def test_import_updates_ends_memberships_and_is_idempotent(make_user, client, lo
     assert _audit_count() == before
 
 
-def test_header_problems_are_reported_on_line_one(make_user, client, login_as):
-    login_as(make_user(role="admin"))
+def test_header_problems_are_reported_on_line_one(client, login_as, admin):
+    login_as(admin)
     response = _upload(client, "block,agency,ministri,kind\r\nkanto,x,総務省,branch\r\n".encode())
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -184,8 +184,8 @@ def test_header_problems_are_reported_on_line_one(make_user, client, login_as):
     assert "文字コードを判別できません" in response.get_data(as_text=True)
 
 
-def test_overlapping_periods_are_refused(make_user, client, login_as):
-    login_as(make_user(role="admin"))
+def test_overlapping_periods_are_refused(client, login_as, admin):
+    login_as(admin)
     content = (HEADER + "kanto,関東総合通信局,総務省,branch,さいたま,2006,,0,,,,\r\n").encode()
     response = _upload(client, content)
     assert response.status_code == 400

@@ -32,7 +32,7 @@ def _edit_data(agency, **changes):
 
 
 def test_editing_an_agency_is_audited_and_seen_by_hq_and_its_block_only(
-    make_user, client, login_as, app, new_audit_entries
+    make_user, client, login_as, app, new_audit_entries, hq, secretariat, admin, kinki_secretariat
 ):
     agency = _agency("関東総合通信局")
     old_city = agency.city
@@ -57,23 +57,23 @@ def test_editing_an_agency_is_audited_and_seen_by_hq_and_its_block_only(
         return c.get(f"/audit/?object_type=Agency&object_id={agency.id}").get_data(as_text=True)
 
     for viewer in (
-        make_user(role="hq"),
-        make_user(role="secretariat", block="kanto"),
-        make_user(role="admin"),
+        hq,
+        secretariat,
+        admin,
     ):
         page = audit_page(viewer)
         assert "関東総合通信局" in page, viewer.role
         # Readable: field names and the ministry by name, old → new.
         assert "所在地" in page and "千代田区" in page and "総務省" in page and "経済産業省" in page
-    page = audit_page(make_user(role="secretariat", block="kinki"))
+    page = audit_page(kinki_secretariat)
     assert "千代田区" not in page and "該当する記録はありません" in page
     member = login_as(make_user(role="member"), c=app.test_client())
     assert member.get("/audit/").status_code == 403
 
 
-def test_kanto_secretariat_cannot_touch_kinki(make_user, client, login_as):
+def test_kanto_secretariat_cannot_touch_kinki(client, login_as, secretariat):
     kinki_agency = _agency("近畿総合通信局")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     assert client.get(f"/agencies/{kinki_agency.id}/edit").status_code == 403
     response = client.post(
         f"/agencies/{kinki_agency.id}/edit", data=_edit_data(kinki_agency, city="改ざん")
@@ -94,18 +94,18 @@ def test_kanto_secretariat_cannot_touch_kinki(make_user, client, login_as):
     assert 'data-action="edit-agency"' in client.get("/blocks/kanto").get_data(as_text=True)
 
 
-def test_hq_reads_but_does_not_edit_the_directory(make_user, client, login_as):
+def test_hq_reads_but_does_not_edit_the_directory(client, login_as, hq):
     agency = _agency("関東総合通信局")
-    login_as(make_user(role="hq"))
+    login_as(hq)
     assert client.get(f"/agencies/{agency.id}").status_code == 200
     assert client.get(f"/agencies/{agency.id}/edit").status_code == 403
     assert client.get("/agencies/new").status_code == 403
 
 
 def test_secretariat_registers_an_agency_on_its_roster(
-    make_user, client, login_as, new_audit_entries
+    client, login_as, new_audit_entries, secretariat
 ):
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     form = client.get("/agencies/new?block=kanto").get_data(as_text=True)
     assert "近畿" not in form.split('name="block_id"')[1].split("</select>")[0]
     response = client.post(
@@ -134,9 +134,9 @@ def test_secretariat_registers_an_agency_on_its_roster(
     assert all(e.block_ids == f",{_block('kanto').id}," for e in created)
 
 
-def test_validation_messages_are_japanese_and_keep_the_input(make_user, client, login_as):
+def test_validation_messages_are_japanese_and_keep_the_input(client, login_as, secretariat):
     agency = _agency("関東総合通信局")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     response = client.post(
         f"/agencies/{agency.id}/edit", data=_edit_data(agency, name="", city="入力した所在地")
     )
@@ -157,13 +157,14 @@ def test_validation_messages_are_japanese_and_keep_the_input(make_user, client, 
     assert _agency("関東総合通信局").name == "関東総合通信局"
 
 
-def test_a_stale_edit_is_refused_and_keeps_the_users_text(make_user, client, login_as, app):
+def test_a_stale_edit_is_refused_and_keeps_the_users_text(
+    client, login_as, app, secretariat, admin
+):
     agency = _agency("関東総合通信局")
-    user = make_user(role="secretariat", block="kanto")
-    login_as(user)
+    login_as(secretariat)
     form = client.get(f"/agencies/{agency.id}/edit").get_data(as_text=True)
     version = form.split('name="version" type="hidden" value="')[1].split('"')[0]
-    other = login_as(make_user(role="admin"), c=app.test_client())
+    other = login_as(admin, c=app.test_client())
     other_form = other.get(f"/agencies/{agency.id}/edit").get_data(as_text=True)
     other_loaded = other_form.split('name="version" type="hidden" value="')[1].split('"')[0]
     assert (
@@ -192,9 +193,9 @@ def test_a_stale_edit_is_refused_and_keeps_the_users_text(make_user, client, log
     assert _agency("関東総合通信局").city == "後から保存"
 
 
-def test_post_without_csrf_changes_nothing(make_user, client, login_as):
+def test_post_without_csrf_changes_nothing(client, login_as, secretariat):
     agency = _agency("関東総合通信局")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     response = client.post(
         f"/agencies/{agency.id}/edit", data=_edit_data(agency, city="CSRFなし"), csrf=False
     )
@@ -204,10 +205,10 @@ def test_post_without_csrf_changes_nothing(make_user, client, login_as):
     assert agency.city != "CSRFなし" and agency.is_active
 
 
-def test_ending_a_membership_keeps_past_rosters(make_user, client, login_as, new_audit_entries):
+def test_ending_a_membership_keeps_past_rosters(client, login_as, new_audit_entries, secretariat):
     agency = _agency("関東地方環境事務所")
     membership = agency.memberships[0]
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     response = client.post(
         f"/memberships/{membership.id}/edit",
         data={"first_fy": "2005", "last_fy": "2007", "reason": "組織再編"},
@@ -226,9 +227,9 @@ def test_ending_a_membership_keeps_past_rosters(make_user, client, login_as, new
     assert "参加終了年度は参加開始年度以降" in response.get_data(as_text=True)
 
 
-def test_secretariat_membership_cannot_be_ended(make_user, client, login_as):
+def test_secretariat_membership_cannot_be_ended(client, login_as, admin):
     membership = _agency("関東経済産業局").memberships[0]
-    login_as(make_user(role="admin"))
+    login_as(admin)
     response = client.post(
         f"/memberships/{membership.id}/edit", data={"first_fy": "2005", "last_fy": "2007"}
     )
@@ -237,10 +238,10 @@ def test_secretariat_membership_cannot_be_ended(make_user, client, login_as):
 
 
 def test_adding_another_blocks_agency_and_overlap_check(
-    make_user, client, login_as, new_audit_entries
+    client, login_as, new_audit_entries, secretariat
 ):
     kinki_agency = _agency("近畿総合通信局")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     response = client.post(
         "/blocks/kanto/members/new",
         data={"agency_id": str(kinki_agency.id), "first_fy": "2008"},
@@ -275,9 +276,9 @@ def test_adding_another_blocks_agency_and_overlap_check(
     assert deleted.block_ids == f",{kanto.id},"
 
 
-def test_contacts_add_edit_delete(make_user, client, login_as, app, new_audit_entries):
+def test_contacts_add_edit_delete(client, login_as, app, new_audit_entries, secretariat):
     agency = _agency("関東総合通信局")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     response = client.post(
         f"/agencies/{agency.id}/contacts/new",
         data={"name": "新任 太郎", "title": "課長", "email": "bad-address", "phone": ""},
@@ -309,9 +310,9 @@ def test_contacts_add_edit_delete(make_user, client, login_as, app, new_audit_en
     assert entries[2].object_label == "関東総合通信局 新任 太郎"
 
 
-def test_deactivating_an_agency(make_user, client, login_as, new_audit_entries):
+def test_deactivating_an_agency(client, login_as, new_audit_entries, secretariat):
     agency = _agency("埼玉県 産業労働部 産業支援課")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     response = client.post(f"/agencies/{agency.id}/deactivate", data={"reason": "県組織改編"})
     assert response.status_code == 302
     agency = _agency("埼玉県 産業労働部 産業支援課")

@@ -19,7 +19,7 @@ def test_anonymous_visitors_get_the_portal_top_page_and_no_dashboard(client, see
 
 
 def test_upcoming_meetings_are_those_the_user_may_see(
-    client, login_as, make_user, make_activity, soon
+    client, login_as, make_activity, soon, member
 ):
     make_activity(title="関東 協議会(来週)", start=soon(7))
     make_activity(title="関東 連携会議", category="liaison", start=soon(3))
@@ -28,7 +28,6 @@ def test_upcoming_meetings_are_those_the_user_may_see(
     make_activity(title="関東 公募説明会", category="briefing", start=soon(6))
     make_activity(title="関東 先月の協議会", start=soon(-30), status="held")
     make_activity(title="関東 中止の協議会", start=soon(8), status="cancelled")
-    member = make_user(role="member", agency="関東総合通信局")
     login_as(member)
     upcoming = _section(client.get("/").get_data(as_text=True), "dash-upcoming")
     assert upcoming.index("関東 連携会議") < upcoming.index("関東 協議会(来週)")
@@ -37,7 +36,7 @@ def test_upcoming_meetings_are_those_the_user_may_see(
 
 
 def test_a_member_sees_the_open_action_items_of_its_agency(
-    client, login_as, make_user, make_activity, minutes_with_items
+    client, login_as, make_activity, minutes_with_items, member
 ):
     meeting = make_activity(title="関東協議会A", status="held", participants_of=["関東総合通信局"])
     minutes_with_items(
@@ -51,7 +50,6 @@ def test_a_member_sees_the_open_action_items_of_its_agency(
     )
     draft_meeting = make_activity(title="関東協議会B", start="2007-12-10 10:00", status="held")
     minutes_with_items(draft_meeting, "draft", [("案の段階の宿題", "関東総合通信局", None, False)])
-    member = make_user(role="member", agency="関東総合通信局")
     login_as(member)
     items = _section(client.get("/").get_data(as_text=True), "dash-actions")
     assert "総通の宿題(期限あり)" in items and "(期限超過)" in items
@@ -60,13 +58,13 @@ def test_a_member_sees_the_open_action_items_of_its_agency(
 
 
 def test_a_secretariat_sees_its_blocks_items_and_hq_sees_all(
-    client, login_as, make_user, make_activity, minutes_with_items
+    client, login_as, make_user, make_activity, minutes_with_items, secretariat
 ):
     kanto = make_activity(title="関東協議会", status="held")
     kinki = make_activity(title="近畿協議会", block="kinki", status="held")
     minutes_with_items(kanto, "draft", [("関東の宿題", "関東農政局", None, False)])
     minutes_with_items(kinki, "approved", [("近畿の宿題", "近畿総合通信局", None, False)])
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     items = _section(client.get("/").get_data(as_text=True), "dash-actions")
     assert "関東の宿題" in items and "近畿の宿題" not in items
     hq = login_as(make_user(role="hq"), c=client.application.test_client())
@@ -76,14 +74,14 @@ def test_a_secretariat_sees_its_blocks_items_and_hq_sees_all(
 
 
 def test_the_owner_ticks_an_item_done_from_the_dashboard(
-    client, login_as, make_user, make_activity, minutes_with_items
+    client, login_as, make_activity, minutes_with_items, member
 ):
     meeting = make_activity(title="関東協議会", status="held")
     minutes = minutes_with_items(
         meeting, "approved", [("報告書の提出", "関東総合通信局", None, False)]
     )
     item_id = minutes.action_items[0].id
-    login_as(make_user(role="member", agency="関東総合通信局"))
+    login_as(member)
     page = client.get("/").get_data(as_text=True)
     action = f"/activities/{meeting.id}/minutes/action-items/{item_id}/done"
     assert f'action="{action}"' in page
@@ -93,23 +91,23 @@ def test_the_owner_ticks_an_item_done_from_the_dashboard(
 
 
 def test_recent_changes_are_those_of_the_secretariats_block(
-    client, login_as, make_user, make_activity
+    client, login_as, make_activity, secretariat
 ):
     make_activity(title="関東の新しい活動")
     make_activity(title="近畿の新しい活動", block="kinki")
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     changes = _section(client.get("/").get_data(as_text=True), "dash-changes")
     assert "活動を作成" in changes and "関東の新しい活動" in changes
     assert "近畿の新しい活動" not in changes
 
 
 def test_members_see_recently_updated_activities_of_their_blocks(
-    client, login_as, make_user, make_activity
+    client, login_as, make_activity, member
 ):
     make_activity(title="関東の会議")
     make_activity(title="関東の事務局限りの会議", visibility="secretariat")
     make_activity(title="近畿の会議", block="kinki")
-    login_as(make_user(role="member", agency="関東総合通信局"))
+    login_as(member)
     changes = _section(client.get("/").get_data(as_text=True), "dash-changes")
     assert "関東の会議" in changes
     assert "事務局限り" not in changes and "近畿の会議" not in changes
@@ -156,13 +154,13 @@ def test_dashboard_queries_do_not_grow_with_the_data(
 
 
 def test_minutes_steps_show_in_the_secretariats_recent_changes(
-    client, login_as, make_user, make_activity, minutes_with_items
+    client, login_as, make_activity, minutes_with_items, secretariat
 ):
     meeting = make_activity(title="関東協議会(確定)", status="held")
     minutes_with_items(meeting, "approved", [("宿題", "関東総合通信局", None, False)])
     kinki = make_activity(title="近畿協議会(確定)", block="kinki", status="held")
     minutes_with_items(kinki, "approved", [])
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     changes = _section(client.get("/").get_data(as_text=True), "dash-changes")
     assert "議事録を状態変更(確定)" in changes
     assert f'href="/activities/{meeting.id}/minutes">関東協議会(確定)</a>' in changes

@@ -36,7 +36,7 @@ def test_register_shows_fy2007_lines_summing_to_the_published_total(seeded, clie
 
 
 def test_measure_page_lists_the_briefings_that_explained_it(
-    seeded, make_activity, make_user, login_as, client
+    seeded, make_activity, login_as, client, hq
 ):
     measure = _measure("地域新生コンソーシアム研究開発事業")
     make_activity(
@@ -61,7 +61,7 @@ def test_measure_page_lists_the_briefings_that_explained_it(
     assert "地域新生コンソーシアム公募説明会(さいたま)" in html
     assert "近畿 構成機関向け説明会" not in html  # members only
     assert "別の施策の説明会" not in html
-    login_as(make_user(role="hq"))
+    login_as(hq)
     html = client.get(f"/measures/{measure.id}").get_data(as_text=True)
     assert "近畿 構成機関向け説明会" in html
     assert client.get("/measures/99999").status_code == 404
@@ -85,8 +85,7 @@ def _edit_data(measure: Measure, **overrides) -> dict:
     return data
 
 
-def test_hq_corrects_a_budget_and_the_change_is_audited(seeded, make_user, login_as, client):
-    hq = make_user(role="hq")
+def test_hq_corrects_a_budget_and_the_change_is_audited(seeded, login_as, client, hq):
     login_as(hq)
     measure = _measure("沖縄イノベーション創出事業")
     response = client.post(
@@ -120,8 +119,8 @@ def test_hq_corrects_a_budget_and_the_change_is_audited(seeded, make_user, login
     assert "+10" in html
 
 
-def test_a_blank_amount_removes_that_years_line(seeded, make_user, login_as, client):
-    login_as(make_user(role="admin"))
+def test_a_blank_amount_removes_that_years_line(seeded, login_as, client, admin):
+    login_as(admin)
     measure = _measure("環境技術開発等推進費")
     response = client.post(f"/measures/{measure.id}/edit", data=_edit_data(measure, budget_2007=""))
     assert response.status_code == 302
@@ -155,9 +154,9 @@ def test_a_blank_amount_removes_that_years_line(seeded, make_user, login_as, cli
     ],
 )
 def test_bad_input_is_refused_next_to_the_field_and_kept(
-    overrides, field, message, seeded, make_user, login_as, client
+    overrides, field, message, seeded, login_as, client, hq
 ):
-    login_as(make_user(role="hq"))
+    login_as(hq)
     measure = _measure("建設技術研究開発助成制度")
     response = client.post(f"/measures/{measure.id}/edit", data=_edit_data(measure, **overrides))
     html = response.get_data(as_text=True)
@@ -174,8 +173,8 @@ def test_bad_input_is_refused_next_to_the_field_and_kept(
     assert [b.amount_million for b in _measure("建設技術研究開発助成制度").budgets] == [400]
 
 
-def test_hq_adds_a_measure(seeded, make_user, login_as, client):
-    login_as(make_user(role="hq"))
+def test_hq_adds_a_measure(seeded, login_as, client, hq):
+    login_as(hq)
     meti = db.session.scalar(sa.text("SELECT id FROM ministries WHERE name = '経済産業省'"))
     response = client.post(
         "/measures/new",
@@ -192,8 +191,8 @@ def test_hq_adds_a_measure(seeded, make_user, login_as, client):
     assert [(b.fiscal_year, b.amount_million) for b in measure.budgets] == [(2008, 8550)]
 
 
-def test_published_totals_are_corrected_and_added(seeded, make_user, login_as, client):
-    login_as(make_user(role="hq"))
+def test_published_totals_are_corrected_and_added(seeded, login_as, client, hq):
+    login_as(hq)
     response = client.post(
         "/measures/published/2006",
         data={"ministries_count": "8", "measures_count": "16", "amount_million": "81,536"},
@@ -226,8 +225,8 @@ def test_published_totals_are_corrected_and_added(seeded, make_user, login_as, c
     assert "1から100までの整数" in bad.get_data(as_text=True)
 
 
-def test_slot_figures_are_edited_and_added(seeded, make_user, login_as, client):
-    login_as(make_user(role="admin"))
+def test_slot_figures_are_edited_and_added(seeded, login_as, client, admin):
+    login_as(admin)
     slot = db.session.scalar(
         sa.select(SlotFigure).where(SlotFigure.fiscal_year == 2007).order_by(SlotFigure.id)
     )
@@ -255,8 +254,8 @@ def test_slot_figures_are_edited_and_added(seeded, make_user, login_as, client):
     assert "いずれかを入力" in empty.get_data(as_text=True)
 
 
-def test_only_admin_and_hq_see_the_edit_links(seeded, make_user, login_as, client):
+def test_only_admin_and_hq_see_the_edit_links(seeded, login_as, client, secretariat):
     html = client.get("/measures/").get_data(as_text=True)
     assert "施策を追加" not in html and "/edit" not in html
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     assert "施策を追加" not in client.get("/measures/").get_data(as_text=True)

@@ -31,10 +31,10 @@ def _tohoku_year(make_activity, *, councils=3, secretariats=10, status="held"):
 
 
 def test_three_councils_and_ten_secretariat_meetings_show_as_3_and_10(
-    seeded, make_user, login_as, client, make_activity
+    seeded, login_as, client, make_activity, hq
 ):
     _tohoku_year(make_activity)
-    login_as(make_user(role="hq"))
+    login_as(hq)
     html = client.get("/reports/fy/2007").get_data(as_text=True)
     assert matrix(html)["tohoku"]["council"] == 13
     split = kinds(html)
@@ -78,7 +78,7 @@ def test_three_councils_and_ten_secretariat_meetings_show_as_3_and_10(
     assert listed.count("東北地域ブロック協議会 第") == 3 and "幹事会 第" not in listed
 
 
-def test_plan_vs_actual_compares_each_kind(seeded, make_user, login_as, client, make_activity):
+def test_plan_vs_actual_compares_each_kind(seeded, login_as, client, make_activity, hq):
     _tohoku_year(make_activity, councils=3, secretariats=10, status="planned")
     from council.activities.models import Activity
 
@@ -87,7 +87,7 @@ def test_plan_vs_actual_compares_each_kind(seeded, make_user, login_as, client, 
     next(a for a in meetings if a.kind == "secretariat").status = "cancelled"
     next(a for a in meetings if a.kind == "council").status = "held"
     db.session.commit()
-    login_as(make_user(role="hq"))
+    login_as(hq)
     html = client.get("/reports/fy/2007?pva_block=tohoku").get_data(as_text=True)
     table = html[html.index('id="pva-categories"') :]
     table = table[: table.index("</table>")]

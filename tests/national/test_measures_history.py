@@ -78,10 +78,8 @@ def _edit_data(measure, **changes):
     return data
 
 
-def test_a_successor_loop_is_refused_in_japanese_and_changes_nothing(
-    seeded, make_user, login_as, client
-):
-    login_as(make_user(role="hq"))
+def test_a_successor_loop_is_refused_in_japanese_and_changes_nothing(seeded, login_as, client, hq):
+    login_as(hq)
     successor = _measure("地域イノベーション協創プログラム")
     old = _measure("地域新生コンソーシアム研究開発事業")
     assert old.successor_id == successor.id
@@ -101,8 +99,8 @@ def test_a_successor_loop_is_refused_in_japanese_and_changes_nothing(
     assert response.status_code == 400
 
 
-def test_a_measure_ending_before_it_starts_is_refused(seeded, make_user, login_as, client):
-    login_as(make_user(role="hq"))
+def test_a_measure_ending_before_it_starts_is_refused(seeded, login_as, client, hq):
+    login_as(hq)
     measure = _measure("沖縄イノベーション創出事業")
     response = client.post(
         f"/measures/{measure.id}/edit", data=_edit_data(measure, last_fy="2006", note="x")
@@ -134,8 +132,8 @@ def test_the_service_refuses_an_end_before_the_start(seeded):
     assert error.value.field == "last_fy"
 
 
-def test_hq_records_a_measures_history_and_a_published_note(seeded, make_user, login_as, client):
-    login_as(make_user(role="hq"))
+def test_hq_records_a_measures_history_and_a_published_note(seeded, login_as, client, hq):
+    login_as(hq)
     measure = _measure("建設技術研究開発助成制度")
     response = client.post(
         f"/measures/{measure.id}/edit",

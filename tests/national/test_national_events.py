@@ -22,11 +22,10 @@ def _national_events():
 
 
 def test_the_reports_events_imported_from_the_csv_fill_the_national_line_once(
-    seeded, make_user, login_as, client, make_activity
+    seeded, login_as, client, make_activity, hq
 ):
     make_activity(block="kanto", category="training", status="held", start="2007-10-12 13:30")
     make_activity(block="kyushu", category="exhibition", status="held", start="2006-01-20 10:00")
-    hq = make_user(role="hq")
     login_as(hq)
     before = {
         y: matrix(client.get(f"/reports/fy/{y}").get_data(as_text=True)) for y in (2005, 2006, 2007)
@@ -73,10 +72,7 @@ def test_the_reports_events_imported_from_the_csv_fill_the_national_line_once(
         assert f"全国 {expected}件" in row.split("</tr>", 1)[0]
 
 
-def test_national_events_carry_co_hosts_place_region_and_backing(
-    seeded, make_user, login_as, client
-):
-    hq = make_user(role="hq")
+def test_national_events_carry_co_hosts_place_region_and_backing(seeded, login_as, client, hq):
     load_national_events(events_csv(), actor=hq)
     db.session.commit()
     cluster_japan = next(a for a in _national_events() if a.title == "クラスタージャパン2007")
@@ -100,13 +96,13 @@ def test_national_events_carry_co_hosts_place_region_and_backing(
 
 
 def test_the_api_calls_a_national_event_national_and_a_wg_meeting_null(
-    seeded, make_user, login_as, client, make_activity
+    seeded, login_as, client, make_activity, hq
 ):
     make_activity(block=None, category="council", kind="wg", title="WG", status="held")
     make_activity(
         block=None, is_national=True, category="exhibition", title="フォーラム", status="held"
     )
-    login_as(make_user(role="hq"))
+    login_as(hq)
     rows = client.get("/api/v1/activities?fy=2007").get_json()["activities"]
     assert {a["title"]: a["block"] for a in rows} == {"WG": None, "フォーラム": "national"}
     hq_only = client.get("/api/v1/activities?fy=2007&block=hq").get_json()
@@ -116,8 +112,7 @@ def test_the_api_calls_a_national_event_national_and_a_wg_meeting_null(
     assert report["national"]["council"] == 0
 
 
-def test_hq_enters_a_national_event_through_the_form(seeded, make_user, login_as, client):
-    hq = make_user(role="hq")
+def test_hq_enters_a_national_event_through_the_form(seeded, login_as, client, hq):
     login_as(hq)
     form = client.get("/activities/new").get_data(as_text=True)
     assert 'value="national"' in form and "開催都道府県" in form
@@ -159,7 +154,7 @@ def test_hq_enters_a_national_event_through_the_form(seeded, make_user, login_as
 
 
 def test_a_secretariat_reads_national_events_but_never_edits_them(
-    seeded, make_user, login_as, client, make_activity
+    seeded, login_as, client, make_activity, secretariat
 ):
     event = make_activity(
         block=None,
@@ -168,8 +163,7 @@ def test_a_secretariat_reads_national_events_but_never_edits_them(
         title="地域クラスターフォーラム",
         visibility="members",
     )
-    sec = make_user(role="secretariat", block="kanto")
-    login_as(sec)
+    login_as(secretariat)
     assert client.get(f"/activities/{event.id}").status_code == 200
     assert client.get(f"/activities/{event.id}/edit").status_code == 403
     response = client.post(
@@ -188,9 +182,9 @@ def test_a_secretariat_reads_national_events_but_never_edits_them(
 
 
 def test_a_secretariat_importing_a_national_row_is_refused_in_japanese(
-    seeded, make_user, login_as, client
+    seeded, login_as, client, secretariat
 ):
-    login_as(make_user(role="secretariat", block="kanto"))
+    login_as(secretariat)
     data = events_csv()
     response = client.post(
         "/activities/import",
@@ -226,8 +220,7 @@ def test_public_national_events_are_in_the_public_calendar_feed(seeded, client, 
     assert "クラスタージャパン2007" in client.get("/calendar.ics").get_data(as_text=True)
 
 
-def test_the_xlsx_has_a_national_sheet(seeded, make_user, login_as, client):
-    hq = make_user(role="hq")
+def test_the_xlsx_has_a_national_sheet(seeded, login_as, client, hq):
     load_national_events(events_csv(), actor=hq)
     db.session.commit()
     login_as(hq)
@@ -247,9 +240,8 @@ def test_the_xlsx_has_a_national_sheet(seeded, make_user, login_as, client):
 
 
 def test_the_activity_csv_exports_national_events_and_reimports_them_unchanged(
-    seeded, make_user, login_as, client
+    seeded, login_as, client, hq
 ):
-    hq = make_user(role="hq")
     load_national_events(events_csv(), actor=hq)
     db.session.commit()
     login_as(hq)

@@ -78,9 +78,9 @@ def test_upgrading_a_database_of_the_old_shape_rekinds_the_other_rows(seeded, ap
 
 
 def test_the_directory_shows_prefectural_departments_without_a_ministry(
-    seeded, make_user, login_as, client
+    seeded, login_as, client, hq
 ):
-    login_as(make_user(role="hq"))
+    login_as(hq)
     page = client.get("/blocks/tohoku").get_data(as_text=True)
     row = page[page.index("宮城県 経済商工観光部 新産業振興課") :].split("</tr>", 1)[0]
     assert "<td>—</td>" in row and "都道府県" in row and "宮城県" in row
@@ -97,12 +97,9 @@ def test_the_directory_shows_prefectural_departments_without_a_ministry(
     assert "東北大学 産学連携推進本部" in roster and "東北経済産業局" not in roster
 
 
-def test_the_ministry_is_required_only_where_the_kind_implies_one(
-    seeded, make_user, login_as, client
-):
+def test_the_ministry_is_required_only_where_the_kind_implies_one(seeded, login_as, client, admin):
     from council.directory.models import Block
 
-    admin = make_user(role="admin")
     login_as(admin)
     kanto = db.session.scalar(sa.select(Block).where(Block.code == "kanto"))
     base = {"block_id": str(kanto.id), "first_fy": "2007", "city": "さいたま", "ministry_id": ""}
@@ -124,8 +121,8 @@ def test_the_ministry_is_required_only_where_the_kind_implies_one(
     assert created.ministry_id is None and created.prefecture.name == "埼玉県"
 
 
-def test_the_directory_csv_reads_a_prefecture_by_code_or_name(seeded, make_user, login_as, client):
-    login_as(make_user(role="admin"))
+def test_the_directory_csv_reads_a_prefecture_by_code_or_name(seeded, login_as, client, admin):
+    login_as(admin)
     body = (
         "block,agency,ministry,kind,prefecture,city,first_fy\r\n"
         "kanto,群馬県 産業経済部 企画課,,prefecture,10,前橋,2007\r\n"

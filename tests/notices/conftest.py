@@ -99,20 +99,6 @@ ORGANIZERS = ("関東経済産業局",)
 
 
 @pytest.fixture
-def secretariat(make_user):
-    return make_user(
-        role="secretariat", block="kanto", name="関東 事務局員", email="sec@example.jp"
-    )
-
-
-@pytest.fixture
-def member(make_user):
-    return make_user(
-        role="member", agency="関東総合通信局", name="総通 太郎", email="taro@example.jp"
-    )
-
-
-@pytest.fixture
 def meeting(make_activity):
     return make_activity(
         title="関東地域ブロック協議会",

@@ -43,7 +43,7 @@ def test_circulation_mails_every_agency_taking_part_with_a_working_link(
     expected = {"taro@example.jp"} | _contacts("関東経済産業局", "関東総合通信局", "関東農政局")
     assert set(received) == expected
     assert stats.sent == len(expected)
-    assert "sec@example.jp" not in received  # the one who circulated
+    assert secretariat.email not in received  # the one who circulated
 
     message = received["taro@example.jp"][0]
     assert message["Subject"] == (

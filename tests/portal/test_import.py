@@ -121,10 +121,9 @@ def test_every_register_exports_and_reimports_unchanged(seeded):
         assert summary.unchanged == 1, kind
 
 
-def test_a_secretariat_imports_only_its_own_block(make_user):
-    kanto = make_user(role="secretariat", block="kanto")
+def test_a_secretariat_imports_only_its_own_block(secretariat):
     with pytest.raises(ImportRejected) as refused:
-        import_register("measures", MEASURES.encode(), actor=kanto)
+        import_register("measures", MEASURES.encode(), actor=secretariat)
     assert refused.value.is_forbidden
     assert [p.line for p in refused.value.problems] == [2, 3]
 

@@ -118,7 +118,9 @@ def test_visits_are_runs_with_gaps_under_30_minutes(seeded):
     assert {m.month: m.views for m in report.monthly(2006) if m.views} == {11: 1}
 
 
-def test_hq_sees_the_table_and_chart_beside_the_previous_year(app, make_user, client, login_as):
+def test_hq_sees_the_table_and_chart_beside_the_previous_year(
+    app, make_user, client, login_as, kinki_secretariat
+):
     m = f.measure("燃料電池 実用化助成")
     t = datetime(2007, 11, 28, 1, tzinfo=UTC)
     db.session.execute(
@@ -131,7 +133,7 @@ def test_hq_sees_the_table_and_chart_beside_the_previous_year(app, make_user, cl
         ],
     )
     db.session.commit()
-    login_as(make_user(role="secretariat", block="kinki"))
+    login_as(kinki_secretariat)
     assert client.get("/portal/manage/stats/?fy=2007").status_code == 403
     hq = login_as(make_user(role="hq"), c=app.test_client())
     page = hq.get("/portal/manage/stats/?fy=2007").get_data(as_text=True)

@@ -201,7 +201,7 @@ def test_escape_text_covers_every_formula_trigger():
     assert escape_text("") == ""
 
 
-def test_exports_are_for_secretariats_hq_and_admin(seeded, make_user, login_as, client):
-    login_as(make_user(role="secretariat", block="kinki"))
+def test_exports_are_for_secretariats_hq_and_admin(seeded, login_as, client, kinki_secretariat):
+    login_as(kinki_secretariat)
     assert client.get("/reports/fy/2007.csv").status_code == 200
     assert client.get("/reports/fy/2007.xlsx").status_code == 200

@@ -71,7 +71,7 @@ def test_searches_venue_description_and_case_and_width_variants(client, make_act
     assert _titles(client, "ＳＣＯＰＥ") == ["公募説明会"]  # full-width letters
 
 
-def test_search_honours_activity_visibility(client, make_activity, make_user, login_as):
+def test_search_honours_activity_visibility(client, make_activity, login_as, member):
     make_activity(title="公開の産学官セミナー", visibility="public")
     make_activity(title="関東の産学官幹事会", visibility="members")
     make_activity(title="近畿の産学官幹事会", block="kinki", visibility="members")
@@ -79,11 +79,13 @@ def test_search_honours_activity_visibility(client, make_activity, make_user, lo
     make_activity(title="削除した産学官会議", visibility="public", deleted_at=utc_now())
 
     assert _titles(client, "産学官") == ["公開の産学官セミナー"]
-    login_as(make_user(role="member", agency="関東総合通信局"))
+    login_as(member)
     assert sorted(_titles(client, "産学官")) == ["公開の産学官セミナー", "関東の産学官幹事会"]
 
 
-def test_search_honours_minutes_rules(app, make_activity, make_user, login_as):
+def test_search_honours_minutes_rules(
+    app, make_activity, make_user, login_as, member, secretariat, kinki_secretariat, hq
+):
     kanto = make_activity(title="関東地域ブロック協議会", visibility="members")
     _minutes(kanto, status="approved", decisions="産学官連携の推進体制を決定した。")
     draft_meeting = make_activity(
@@ -103,7 +105,7 @@ def test_search_honours_minutes_rules(app, make_activity, make_user, login_as):
         }
 
     assert found(None) == {"approved": False, "draft": False}
-    assert found(make_user(role="member", agency="関東総合通信局")) == {
+    assert found(member) == {
         "approved": True,
         "draft": False,
     }
@@ -111,15 +113,17 @@ def test_search_honours_minutes_rules(app, make_activity, make_user, login_as):
         "approved": False,
         "draft": False,
     }
-    assert found(make_user(role="secretariat", block="kanto")) == {"approved": True, "draft": True}
-    assert found(make_user(role="secretariat", block="kinki")) == {
+    assert found(secretariat) == {"approved": True, "draft": True}
+    assert found(kinki_secretariat) == {
         "approved": False,
         "draft": False,
     }
-    assert found(make_user(role="hq")) == {"approved": True, "draft": True}
+    assert found(hq) == {"approved": True, "draft": True}
 
 
-def test_visible_minutes_clause_agrees_with_can_view_minutes(make_activity, make_user):
+def test_visible_minutes_clause_agrees_with_can_view_minutes(
+    make_activity, make_user, member, secretariat, kinki_secretariat, hq, admin
+):
     """The search's SQL rule and the minutes page's predicate must never disagree."""
     kinds = [
         {"visibility": "public", "participants_of": ["関東総合通信局"]},
@@ -136,12 +140,12 @@ def test_visible_minutes_clause_agrees_with_can_view_minutes(make_activity, make
             all_minutes.append(_minutes(activity, status=status))
     users = [
         AnonymousUserMixin(),
-        make_user(role="member", agency="関東総合通信局"),
+        member,
         make_user(role="member", agency="近畿総合通信局"),
-        make_user(role="secretariat", block="kanto"),
-        make_user(role="secretariat", block="kinki"),
-        make_user(role="hq"),
-        make_user(role="admin"),
+        secretariat,
+        kinki_secretariat,
+        hq,
+        admin,
     ]
     for user in users:
         by_sql = set(
@@ -156,8 +160,8 @@ def test_visible_minutes_clause_agrees_with_can_view_minutes(make_activity, make
         assert by_predicate or user.is_anonymous or user.email.startswith("member")
 
 
-def test_the_index_follows_edits_deletes_and_restores(client, make_activity, make_user, login_as):
-    login_as(make_user(role="hq"))
+def test_the_index_follows_edits_deletes_and_restores(client, make_activity, login_as, hq):
+    login_as(hq)
     activity = make_activity(title="産学官交流会", visibility="public")
     minutes = _minutes(activity, status="approved", discussion="地域クラスターの連携を議論した。")
     assert sorted(_titles(client, "交流会")) == ["産学官交流会", "議事録: 産学官交流会"]
@@ -259,8 +263,8 @@ def test_the_migration_indexes_records_that_already_exist(app, make_activity, ma
     assert total == 1 and hits[0].object_type == "minutes"
 
 
-def test_results_link_to_the_activity_or_its_minutes(client, make_activity, make_user, login_as):
-    login_as(make_user(role="hq"))
+def test_results_link_to_the_activity_or_its_minutes(client, make_activity, login_as, hq):
+    login_as(hq)
     activity = make_activity(title="産学官交流会", visibility="public")
     _minutes(activity, status="approved", agenda="産学官の交流について")
 

@@ -6,7 +6,7 @@ import hashlib
 import sqlalchemy as sa
 
 from council.extensions import db
-from tests.conftest import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD
 
 ROLES = ("anonymous", "member", "secretariat", "hq", "admin")
 

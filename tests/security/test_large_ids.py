@@ -28,8 +28,7 @@ def _url(rule, ints, value):
 
 
 @pytest.mark.parametrize("value", HUGE)
-def test_huge_ids_answer_404_everywhere(app, make_user, client, login_as, value):
-    admin = make_user(role="admin")
+def test_huge_ids_answer_404_everywhere(app, client, login_as, value, admin):
     rules = list(_int_rules(app))
     assert len(rules) > 30  # the walk really covers the id routes
     anonymous = app.test_client()

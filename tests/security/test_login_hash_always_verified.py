@@ -27,19 +27,15 @@ def test_unknown_email_verifies_one_hash(seeded, client, verifications):
     assert len(verifications) == 1
 
 
-def test_inactive_account_verifies_one_hash(make_user, client, verifications):
-    user = make_user(role="hq")
-    user.is_active_user = False
+def test_inactive_account_verifies_one_hash(client, verifications, hq):
+    hq.is_active_user = False
     db.session.commit()
-    response = client.post(
-        "/login", data={"email": user.email, "password": "correct-horse-battery"}
-    )
+    response = client.post("/login", data={"email": hq.email, "password": "correct-horse-battery"})
     assert response.status_code == 401
     assert len(verifications) == 1
 
 
-def test_wrong_password_verifies_one_hash(make_user, client, verifications):
-    user = make_user(role="hq")
-    response = client.post("/login", data={"email": user.email, "password": "wrong"})
+def test_wrong_password_verifies_one_hash(client, verifications, hq):
+    response = client.post("/login", data={"email": hq.email, "password": "wrong"})
     assert response.status_code == 401
-    assert verifications == [user.password_hash]
+    assert verifications == [hq.password_hash]

@@ -31,9 +31,8 @@ def _login(client, user, next_value):
 
 
 @pytest.mark.parametrize("next_value", HOSTILE)
-def test_hostile_next_ends_on_this_host(make_user, client, next_value):
-    user = make_user(role="hq")
-    response = _login(client, user, next_value)
+def test_hostile_next_ends_on_this_host(client, next_value, hq):
+    response = _login(client, hq, next_value)
     assert response.status_code == 302
     location = response.headers["Location"]
     # A browser drops tabs and newlines before resolving: judge what it would see.
@@ -53,8 +52,7 @@ def test_hostile_next_ends_on_this_host(make_user, client, next_value):
         ("/calendar/2007/11", "/calendar/2007/11"),
     ],
 )
-def test_local_next_is_kept(make_user, client, next_value, expected):
-    user = make_user(role="hq")
-    response = _login(client, user, next_value)
+def test_local_next_is_kept(client, next_value, expected, hq):
+    response = _login(client, hq, next_value)
     assert response.status_code == 302
     assert response.headers["Location"] == expected

@@ -9,7 +9,8 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import DEFAULT_PASSWORD, PG_URL
+from tests.conftest import PG_URL
+from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.skipif(
     not PG_URL, reason="needs PostgreSQL (set COUNCIL_TEST_DATABASE_URL)"

@@ -46,10 +46,9 @@ def _forget_session(client):
     client.post("/logout")
 
 
-def test_five_failures_lock_the_pair_with_the_time_left(make_user, client):
-    user = make_user(role="hq")
-    _fail(client, user.email, times=5)
-    response = _post(client, user.email, RIGHT)
+def test_five_failures_lock_the_pair_with_the_time_left(client, hq):
+    _fail(client, hq.email, times=5)
+    response = _post(client, hq.email, RIGHT)
     assert response.status_code == 429
     text = response.get_data(as_text=True)
     assert "しばらくログインできません" in text
@@ -57,16 +56,15 @@ def test_five_failures_lock_the_pair_with_the_time_left(make_user, client):
     assert response.headers["Retry-After"] == "900"
     # Ten minutes later, five are left.
     _age_attempts(10)
-    response = _post(client, user.email, RIGHT)
+    response = _post(client, hq.email, RIGHT)
     assert response.status_code == 429
     assert "あと5分" in response.get_data(as_text=True)
 
 
-def test_the_pair_lock_leaves_the_account_open_from_other_addresses(make_user, client):
-    user = make_user(role="hq")
-    _fail(client, user.email, ip="192.0.2.66", times=5)
-    assert _post(client, user.email, RIGHT, ip="192.0.2.66").status_code == 429
-    assert _post(client, user.email, RIGHT, ip="198.51.100.7").status_code == 302
+def test_the_pair_lock_leaves_the_account_open_from_other_addresses(client, hq):
+    _fail(client, hq.email, ip="192.0.2.66", times=5)
+    assert _post(client, hq.email, RIGHT, ip="192.0.2.66").status_code == 429
+    assert _post(client, hq.email, RIGHT, ip="198.51.100.7").status_code == 302
 
 
 def test_an_address_guessing_many_accounts_locks_none_it_did_not_try(make_user, client):
@@ -78,23 +76,21 @@ def test_an_address_guessing_many_accounts_locks_none_it_did_not_try(make_user, 
     assert _post(client, bystander.email, RIGHT).status_code == 302
 
 
-def test_trying_during_the_wait_is_refused_and_not_counted(make_user, client):
-    user = make_user(role="hq")
-    _fail(client, user.email, times=5)
+def test_trying_during_the_wait_is_refused_and_not_counted(client, hq):
+    _fail(client, hq.email, times=5)
     for _ in range(10):
-        assert _post(client, user.email, "wrong").status_code == 429
+        assert _post(client, hq.email, "wrong").status_code == 429
     # 16 minutes after the five failures: the refusals during the wait changed nothing.
     _age_attempts(16, LoginAttempt.is_refused.is_(False))
-    assert _post(client, user.email, RIGHT).status_code == 302
+    assert _post(client, hq.email, RIGHT).status_code == 302
 
 
-def test_a_success_starts_the_pair_count_again(make_user, client):
-    user = make_user(role="hq")
-    _fail(client, user.email, times=4)
-    assert _post(client, user.email, RIGHT).status_code == 302
+def test_a_success_starts_the_pair_count_again(client, hq):
+    _fail(client, hq.email, times=4)
+    assert _post(client, hq.email, RIGHT).status_code == 302
     _forget_session(client)
-    _fail(client, user.email, times=4)
-    assert _post(client, user.email, RIGHT).status_code == 302
+    _fail(client, hq.email, times=4)
+    assert _post(client, hq.email, RIGHT).status_code == 302
 
 
 def _lock_account(client, email):
@@ -102,10 +98,9 @@ def _lock_account(client, email):
         _fail(client, email, ip=f"198.51.100.{n + 10}", times=5)
 
 
-def test_twenty_failures_from_several_addresses_lock_the_account(make_user, client):
-    user = make_user(role="hq")
-    _lock_account(client, user.email)
-    response = _post(client, user.email, RIGHT, ip="203.0.113.50")
+def test_twenty_failures_from_several_addresses_lock_the_account(client, hq):
+    _lock_account(client, hq.email)
+    response = _post(client, hq.email, RIGHT, ip="203.0.113.50")
     assert response.status_code == 429
     text = response.get_data(as_text=True)
     assert "このアカウント" in text and "管理者" in text
@@ -117,9 +112,8 @@ def test_twenty_failures_from_several_addresses_lock_the_account(make_user, clie
     assert "このアカウント" in response.get_data(as_text=True)
 
 
-def test_admin_sees_and_unlocks_a_locked_account(make_user, app, client, login_as):
+def test_admin_sees_and_unlocks_a_locked_account(make_user, app, client, login_as, admin):
     victim = make_user(role="secretariat", name="被害 花子")
-    admin = make_user(role="admin")
     other = app.test_client()
     _lock_account(other, victim.email)
     assert _post(other, victim.email, RIGHT, ip="203.0.113.50").status_code == 429
@@ -146,10 +140,10 @@ def test_only_admins_unlock(make_user, client, login_as, role):
     assert _post(client, victim.email, RIGHT, ip="203.0.113.50").status_code == 429
 
 
-def test_unlock_needs_a_csrf_token(make_user, client, login_as):
+def test_unlock_needs_a_csrf_token(make_user, client, login_as, admin):
     victim = make_user(role="member")
     _lock_account(client, victim.email)
-    login_as(make_user(role="admin"), c=client)
+    login_as(admin, c=client)
     assert client.post(f"/users/{victim.id}/unlock", data={}, csrf=False).status_code == 400
     client.post("/logout")
     assert _post(client, victim.email, RIGHT, ip="203.0.113.50").status_code == 429

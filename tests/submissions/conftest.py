@@ -1,5 +1,5 @@
-"""Fixtures for the submission cycle: users of kanto and kinki, hq, and quick ways to make a
-fiscal year complete (approved minutes) or to submit it."""
+"""Fixtures for the submission cycle: quick ways to make a fiscal year complete (approved
+minutes) or to submit it."""
 
 import pytest
 import sqlalchemy as sa
@@ -15,26 +15,6 @@ def block(seeded):
         return db.session.scalar(sa.select(Block).where(Block.code == code))
 
     return lookup
-
-
-@pytest.fixture
-def sec(make_user):
-    return make_user(role="secretariat", block="kanto", email="sec-kanto@example.test")
-
-
-@pytest.fixture
-def hq(make_user):
-    return make_user(role="hq", email="hq@example.test", name="本府 花子")
-
-
-@pytest.fixture
-def sec_client(sec, app, login_as):
-    return login_as(sec, c=app.test_client())
-
-
-@pytest.fixture
-def hq_client(hq, app, login_as):
-    return login_as(hq, c=app.test_client())
 
 
 def approve_minutes(activity, status: str = "approved") -> Minutes:

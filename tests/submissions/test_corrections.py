@@ -28,20 +28,22 @@ def test_no_reason_is_asked_before_submission_or_after_a_return(
     assert not reason_required(db.session.get(Activity, meeting.id))
 
 
-def test_a_submitted_plan_asks_for_a_reason_too(sec, make_activity, block):
+def test_a_submitted_plan_asks_for_a_reason_too(secretariat, make_activity, block):
     from datetime import UTC, datetime
 
     from council.submissions import services
 
     planned = make_activity(title="来年度の協議会", status="planned", start="2008-06-20 14:00")
     other_year = make_activity(title="今年度の協議会", status="planned", start="2007-06-20 14:00")
-    services.submit(block("kanto"), 2008, "plan", actor=sec, now=datetime(2008, 3, 1, tzinfo=UTC))
+    services.submit(
+        block("kanto"), 2008, "plan", actor=secretariat, now=datetime(2008, 3, 1, tzinfo=UTC)
+    )
     db.session.commit()
     assert reason_required(planned) and not reason_required(other_year)
 
 
 def test_an_edit_of_a_submitted_year_needs_a_reason_that_reaches_the_log_and_the_diff(
-    sec, sec_client, hq_client, held_meeting, make_activity
+    secretariat, sec_client, hq_client, held_meeting, make_activity
 ):
     meeting = held_meeting()
     results = make_activity(
@@ -75,7 +77,7 @@ def test_an_edit_of_a_submitted_year_needs_a_reason_that_reaches_the_log_and_the
         .where(AuditEntry.object_type == "Activity", AuditEntry.object_id == results.id)
         .order_by(AuditEntry.id.desc())
     )
-    assert entry.reason == "区分の誤りを訂正" and entry.actor_id == sec.id
+    assert entry.reason == "区分の誤りを訂正" and entry.actor_id == secretariat.id
 
     for client in (sec_client, hq_client):
         html = _text(client.get("/submissions/2007/kanto"))
@@ -93,7 +95,11 @@ def test_an_edit_of_a_submitted_year_needs_a_reason_that_reaches_the_log_and_the
         change = re.search(
             rf'<tr class="correction" data-activity="{results.id}".*?</tr>', html, re.S
         ).group(0)
-        assert "区分の誤りを訂正" in change and sec.name in change and sec.email in change
+        assert (
+            "区分の誤りを訂正" in change
+            and secretariat.name in change
+            and secretariat.email in change
+        )
         assert "成果発表会" in change and "研修会等" in change
     # The meeting itself did not move: it is not listed as a change.
     assert f'data-activity="{meeting.id}" data-change' not in html

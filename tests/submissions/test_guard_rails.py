@@ -26,7 +26,7 @@ def test_submit_and_return_ask_for_confirmation(sec_client, hq_client, held_meet
 
 
 def test_a_return_is_shown_on_the_secretariats_home_page(
-    sec_client, hq_client, held_meeting, make_user, login_as, app
+    sec_client, hq_client, held_meeting, login_as, app, kinki_secretariat
 ):
     held_meeting()
     assert "差し戻された提出" not in sec_client.get("/").get_data(as_text=True)
@@ -40,7 +40,7 @@ def test_a_return_is_shown_on_the_secretariats_home_page(
     assert '<a href="/submissions/2007/kanto">平成19年度の実績</a>' in home
     assert "理由: 参加者数を確認してください" in home
     # Another block's secretariat is not told.
-    other = login_as(make_user(role="secretariat", block="kinki"), c=app.test_client())
+    other = login_as(kinki_secretariat, c=app.test_client())
     assert "差し戻された提出" not in other.get("/").get_data(as_text=True)
     # Once submitted again, the notice goes away.
     sec_client.post("/submissions/2007/kanto/record/submit", data={})

@@ -97,8 +97,8 @@ def test_returning_what_is_not_submitted_is_refused(hq_client, held_meeting, sec
     assert again.status_code == 409 and "差し戻せるのは「提出済」" in _text(again)
 
 
-def test_who_may_see_the_pages(app, make_user, login_as, sec_client, hq_client):
-    other = login_as(make_user(role="secretariat", block="kinki"), c=app.test_client())
+def test_who_may_see_the_pages(app, make_user, login_as, sec_client, hq_client, kinki_secretariat):
+    other = login_as(kinki_secretariat, c=app.test_client())
     member = login_as(make_user(role="member"), c=app.test_client())
     assert sec_client.get("/submissions/2007/kanto").status_code == 200
     assert hq_client.get("/submissions/2007/kanto").status_code == 200
@@ -191,7 +191,7 @@ def test_the_api_lists_who_submitted_what(
 
 
 def test_the_overview_runs_a_fixed_number_of_queries(
-    sec_client, hq_client, make_activity, make_user, login_as, app, count_queries
+    sec_client, hq_client, make_activity, login_as, app, count_queries, kinki_secretariat
 ):
     def measure():
         hq_client.get("/submissions/2007")
@@ -214,7 +214,7 @@ def test_the_overview_runs_a_fixed_number_of_queries(
             participants=5,
             start=f"2007-07-{i + 1:02d} 10:00",
         )
-    kinki = login_as(make_user(role="secretariat", block="kinki"), c=app.test_client())
+    kinki = login_as(kinki_secretariat, c=app.test_client())
     kinki.post("/submissions/2007/kinki/record/submit", data={})
     make_activity(
         title="追加", category="info", status="held", participants=3, start="2007-12-01 10:00"

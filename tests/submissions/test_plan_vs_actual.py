@@ -19,7 +19,7 @@ def _at(text: str) -> datetime:
 
 
 def test_plan_vs_actual_for_fy2008_counts_every_case(
-    block, sec, make_activity, sec_client, hq_client, app, make_user, login_as
+    block, secretariat, make_activity, sec_client, hq_client, app, make_user, login_as
 ):
     kanto = block("kanto")
     as_planned = make_activity(title="第1回協議会", start="2008-06-20 14:00")
@@ -41,17 +41,17 @@ def test_plan_vs_actual_for_fy2008_counts_every_case(
     )
     make_activity(block="kinki", title="近畿の協議会", start="2008-07-01 14:00")  # another block
     snap = services.submit(
-        kanto, 2008, "plan", actor=sec, comment="平成20年度計画", now=BEFORE_THE_YEAR
+        kanto, 2008, "plan", actor=secretariat, comment="平成20年度計画", now=BEFORE_THE_YEAR
     )
     db.session.commit()
     assert snap.counts["council"] == 2 and sum(snap.counts.values()) == 5
 
     # What happened during the year.
-    activities.mark_held(as_planned, actor=sec, participants=40, today=date(2008, 6, 21))
-    activities.mark_held(second, actor=sec, participants=35, today=date(2008, 11, 21))
-    activities.cancel_activity(to_cancel, actor=sec, reason="公募の延期に伴い中止")
+    activities.mark_held(as_planned, actor=secretariat, participants=40, today=date(2008, 6, 21))
+    activities.mark_held(second, actor=secretariat, participants=35, today=date(2008, 11, 21))
+    activities.cancel_activity(to_cancel, actor=secretariat, reason="公募の延期に伴い中止")
     activities.postpone_activity(
-        to_postpone, actor=sec, starts_at=_at("2009-05-15 13:00"), reason="会場の都合"
+        to_postpone, actor=secretariat, starts_at=_at("2009-05-15 13:00"), reason="会場の都合"
     )
     make_activity(
         category="info",
@@ -119,13 +119,15 @@ def test_plan_vs_actual_for_fy2008_counts_every_case(
     assert 'id="pva-snapshots"' in html and "/submissions/2008/kanto" not in html
 
 
-def test_a_deleted_planned_activity_and_a_late_arrival_from_another_year(block, sec, make_activity):
+def test_a_deleted_planned_activity_and_a_late_arrival_from_another_year(
+    block, secretariat, make_activity
+):
     kanto = block("kanto")
     gone = make_activity(title="取りやめ", start="2008-07-01 14:00")
     arrives = make_activity(title="前年度から延期", start="2008-03-20 14:00")  # FY2007
-    services.submit(kanto, 2008, "plan", actor=sec, now=BEFORE_THE_YEAR)
+    services.submit(kanto, 2008, "plan", actor=secretariat, now=BEFORE_THE_YEAR)
     gone.deleted_at = BEFORE_THE_YEAR
-    activities.postpone_activity(arrives, actor=sec, starts_at=_at("2008-04-25 14:00"))
+    activities.postpone_activity(arrives, actor=secretariat, starts_at=_at("2008-04-25 14:00"))
     db.session.commit()
     pva = plan_vs_actual(2008)["kanto"]
     assert pva.count("deleted") == 1 and pva.count("added") == 1

@@ -1,1 +1,0 @@
-from tests.accounts.conftest import new_audit_entries  # noqa: F401
