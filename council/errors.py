@@ -7,6 +7,9 @@ class DomainError(Exception):
     """A rule of the domain refused the action; nothing was written."""
 
     status = 400
+    # The message goes next to its field or above the form; False where the page lists the
+    # error's details itself (a refused import file, line by line).
+    on_form = True
 
     def __init__(self, message: str = "", field: str | None = None):
         super().__init__(message)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from council import permissions
 from council.converters import page_arg
+from council.errors import DomainError
 from council.extensions import db
 from council.portal import rows as rowmod
 from council.portal.csv import exporter
@@ -14,7 +15,6 @@ from council.portal.csv.importer import import_register
 from council.portal.forms import ImportForm, record_form
 from council.portal.models import RECORD_STATUSES, TYPES
 from council.portal.services import KIND_OF_TYPE, MODELS, save_record, set_status
-from council.tables.results import ImportRejected
 from council.web.forms import run_action, save_form
 from council.web.requests import require
 
@@ -116,28 +116,20 @@ def change_status(type: str, record_id: int):
 def import_file():
     require(permissions.can_manage_portal(current_user))
     form = ImportForm()
-    problems, summary, status = [], None, 200
-    if form.validate_on_submit():
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            form.file.errors = ["ファイルを選んでください。"]
-            status = 400
-        else:
-            try:
-                summary = import_register(
-                    form.kind.data, upload.read(), actor=current_user, filename=upload.filename
-                )
-            except ImportRejected as rejected:
-                db.session.rollback()
-                problems = rejected.problems
-                status = 403 if rejected.is_forbidden else 400
-            else:
-                db.session.commit()
-    elif request.method == "POST":
-        status = 400
+    saved = save_form(form, lambda: _import(form))
+    problems = getattr(saved.error, "problems", [])
     return render_template(
-        "portal/manage/import.html", form=form, problems=problems, summary=summary
-    ), status
+        "portal/manage/import.html", form=form, problems=problems, summary=saved.result
+    ), saved.status
+
+
+def _import(form):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise DomainError("ファイルを選んでください。", "file")
+    return import_register(
+        form.kind.data, upload.read(), actor=current_user, filename=upload.filename
+    )
 
 
 @bp.route("/export/<kind>.<ext>")

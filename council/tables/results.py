@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from council.errors import DomainError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -22,9 +24,13 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class ImportRejected(Exception):
+class ImportRejected(DomainError):
     """The file was refused whole; nothing was written. The problems come in file order, and
-    within a line in the order of `columns` (the table's columns, when it has a fixed order)."""
+    within a line in the order of `columns` (the table's columns, when it has a fixed order).
+    The import page lists them line by line (not on the form); 403 when a row is of a block the
+    user does not maintain, else 400."""
+
+    on_form = False
 
     def __init__(self, problems: list[Problem], columns: Sequence[str] = ()):
         super().__init__(f"{len(problems)} problem(s)")
@@ -38,6 +44,10 @@ class ImportRejected(Exception):
     @property
     def is_forbidden(self) -> bool:
         return any(p.is_forbidden for p in self.problems)
+
+    @property
+    def status(self) -> int:
+        return 403 if self.is_forbidden else 400
 
 
 @dataclass

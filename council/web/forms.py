@@ -36,6 +36,8 @@ class Saved:
 
 def apply_error(form, error: DomainError) -> None:
     """Show a refused action's message next to the field it names, or above the form."""
+    if not error.on_form:
+        return
     field = getattr(form, error.field, None) if error.field else None
     (field.errors if field is not None else form.form_errors).append(str(error))
 

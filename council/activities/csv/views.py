@@ -17,7 +17,7 @@ from council.activities.csv.labels import COLUMNS, HEADERS
 from council.activities.models import NATIONAL
 from council.directory.models import Block
 from council.extensions import db
-from council.tables.results import ImportRejected
+from council.web.forms import run_action
 from council.web.requests import require
 
 bp = Blueprint("imports", __name__, url_prefix="/activities")
@@ -52,23 +52,21 @@ def _page(form, status=200, **context):
 
 
 def _import(data: bytes, filename: str, form, *, dry_run: bool):
-    try:
+    """Import (or, on a dry run, check and keep the file for the confirmation); a refused file
+    lists its problems with 422 (403 for another block's rows)."""
+
+    def act():
         summary = importer.import_activities(data, actor=current_user, source=filename)
-    except ImportRejected as rejected:
-        db.session.rollback()
-        return _page(
-            form,
-            403 if rejected.is_forbidden else 422,
-            problems=rejected.problems,
-            filename=filename,
-        )
-    token = None
-    if dry_run:
-        db.session.rollback()
-        token = store.keep(_store_root(), current_user.id, data, filename)
-    else:
-        db.session.commit()
-    return _page(form, summary=summary, filename=filename, dry_run=dry_run, token=token)
+        if dry_run:
+            db.session.rollback()  # checked, not written: save_form then commits nothing
+        return summary
+
+    saved = run_action(act, form)
+    if not saved:
+        status = 422 if saved.status == 400 else saved.status
+        return _page(form, status, problems=saved.error.problems, filename=filename)
+    token = store.keep(_store_root(), current_user.id, data, filename) if dry_run else None
+    return _page(form, summary=saved.result, filename=filename, dry_run=dry_run, token=token)
 
 
 def _store_root() -> str:

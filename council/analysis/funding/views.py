@@ -18,7 +18,6 @@ from council.extensions import db, utc_now
 from council.figures.exports import download
 from council.measures.models import Measure
 from council.reference.models import Prefecture, ResearchField
-from council.tables.results import ImportRejected
 from council.web.forms import run_action, save_form
 from council.web.requests import require, year_or_404
 
@@ -166,32 +165,23 @@ def delete_record(record_id: int):
 def upload():
     require(permissions.can_edit_funding(current_user))
     form = FundingImportForm()
-    context = {"columns": COLUMNS}
-    if not form.validate_on_submit():
-        status = 422 if request.method == "POST" else 200
-        return render_template("analysis/funding_import.html", form=form, **context), status
+    saved = save_form(form, lambda: _import(form.file.data, dry_run=form.dry_run.data))
     upload = form.file.data
-    filename = (upload.filename or "").replace("\r", "").replace("\n", "")[:200]
-    try:
-        summary = services.import_rows(read_funding(upload.read()))
-    except ImportRejected as rejected:
-        db.session.rollback()
-        return render_template(
-            "analysis/funding_import.html",
-            form=form,
-            problems=rejected.problems,
-            filename=filename,
-            **context,
-        ), 422
-    if form.dry_run.data:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    filename = (getattr(upload, "filename", "") or "").replace("\r", "").replace("\n", "")[:200]
+    # An invalid form or a refused file is a 422 here, as it has always been.
     return render_template(
         "analysis/funding_import.html",
         form=form,
-        summary=summary,
-        filename=filename,
+        columns=COLUMNS,
+        problems=getattr(saved.error, "problems", []),
+        summary=saved.result,
+        filename=filename if request.method == "POST" else None,
         dry_run=form.dry_run.data,
-        **context,
-    )
+    ), (422 if saved.status == 400 else saved.status)
+
+
+def _import(upload, *, dry_run: bool):
+    summary = services.import_rows(read_funding(upload.read()))
+    if dry_run:
+        db.session.rollback()  # checked, not written: save_form then commits nothing
+    return summary

@@ -12,7 +12,7 @@ from council.directory.csv import exporter, importer
 from council.directory.forms import ImportForm
 from council.directory.views.blueprint import bp
 from council.extensions import db
-from council.tables.results import ImportRejected
+from council.web.forms import save_form
 from council.web.requests import block_or_404, require
 
 
@@ -49,28 +49,21 @@ def _flash_result(result) -> None:
 def import_csv():
     require(permissions.can_import_directory(current_user))
     form = ImportForm()
-    problems, status = [], 200
-    if form.validate_on_submit():
-        upload = form.file.data
-        filename = CONTROL_TEXT.sub("", upload.filename or "")
-        set_reason(db.session, f"CSV取込: {filename}"[:500])
-        try:
-            rows = importer.parse(upload.read(), actor=current_user)
-        except ImportRejected as refused:
-            db.session.rollback()
-            problems = refused.problems
-            # Rows of a block the user does not maintain: refused as any other write would be.
-            status = 403 if refused.is_forbidden else 400
-        else:
-            _flash_result(services.import_directory(rows))
-            db.session.commit()
-            return redirect(url_for("directory.import_csv"))
-    elif request.method == "POST":
-        status = 400
+    # Rows of a block the user does not maintain are refused (403) as any other write would be.
+    saved = save_form(form, lambda: _import(form.file.data))
+    if saved:
+        _flash_result(saved.result)
+        return redirect(url_for("directory.import_csv"))
     return render_template(
         "directory/import.html",
         form=form,
-        problems=problems,
+        problems=saved.error.problems if saved.error else [],
         columns=exporter.COLUMNS,
         own_block=current_user.block if current_user.is_secretariat else None,
-    ), status
+    ), saved.status
+
+
+def _import(upload):
+    filename = CONTROL_TEXT.sub("", upload.filename or "")
+    set_reason(db.session, f"CSV取込: {filename}"[:500])
+    return services.import_directory(importer.parse(upload.read(), actor=current_user))
