@@ -1,4 +1,5 @@
-"""Fixtures for minutes tests: a held kanto council meeting, its secretariat and members."""
+"""Fixtures for minutes tests: a held kanto council meeting and its minutes (the secretariat
+and the member are the root role fixtures)."""
 
 import pytest
 
@@ -23,16 +24,6 @@ def meeting(make_activity):
         organizers=ORGANIZERS,
         participants_of=PARTICIPANTS,
     )
-
-
-@pytest.fixture
-def secretariat(make_user):
-    return make_user(role="secretariat", block="kanto", name="関東 事務局員")
-
-
-@pytest.fixture
-def member(make_user):
-    return make_user(role="member", agency="関東総合通信局", name="総通 太郎")
 
 
 @pytest.fixture
