@@ -8,7 +8,6 @@ changed (an edit of an activity of the region, an organisation or a theme), the 
 computed again.
 """
 
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
@@ -22,6 +21,7 @@ from council import fiscal
 from council.analysis.network import drawing, sources
 from council.analysis.network import graph as graphs
 from council.analysis.network.sources import Region
+from council.cache import for_a_while
 from council.directory.models import Block
 from council.errors import DomainError
 from council.extensions import db
@@ -30,7 +30,6 @@ from council.reference.models import ClusterRegion, cluster_region_prefectures
 FIRST_FY = 2005
 CACHE_KEY = "analysis.network_cache"
 CACHE_SIZE = 128
-REGIONS_KEY = "analysis.regions"
 REGIONS_SECONDS = 60
 # How many graph computations this process ran (the cache test reads it).
 stats = {"computed": 0}
@@ -80,12 +79,7 @@ def _community_rows(graph, communities, limit: int = 20) -> list[tuple[int, int,
 def list_regions() -> list[Region]:
     """Every block, then every cluster region of the register (reference data: kept for a
     minute per app, as the calendar keeps its filter choices)."""
-    cached = current_app.extensions.get(REGIONS_KEY)
-    if cached is not None and time.monotonic() - cached[0] < REGIONS_SECONDS:
-        return cached[1]
-    regions = _load_regions()
-    current_app.extensions[REGIONS_KEY] = (time.monotonic(), regions)
-    return regions
+    return for_a_while("analysis.regions", REGIONS_SECONDS, _load_regions)
 
 
 def _load_regions() -> list[Region]:
