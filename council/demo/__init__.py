@@ -18,12 +18,12 @@ from council.activities.models import Activity, Category
 from council.activities.services import create_activity
 from council.analysis.funding.demo import load_funding_demo
 from council.demo import notices as notices_demo
+from council.demo.national import load_national_events
 from council.demo.plan import Directory, PlannedActivity, build_plan
 from council.directory.models import Agency, Block, Membership
 from council.extensions import db, utc_now
 from council.measures.models import Measure
 from council.minutes.models import ActionItem, Minutes, MinutesRevision
-from council.national.events import load_national_events
 from council.notices import services as notices
 
 DEMO_NAMESPACE = uuid.UUID("8f0c2a8e-2007-4b1d-9c3e-0d2a1b5c7e11")

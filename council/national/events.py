@@ -16,8 +16,6 @@ from council.activities.models import Activity
 from council.directory.models import Agency
 from council.extensions import db
 from council.reference.models import Prefecture
-from council.tables.registry import import_table
-from council.tables.results import ImportSummary
 
 EVENTS_FILE = "national_events.csv"
 # Headquarters-level organisations: co-hosts and backers of national events, no council seat
@@ -69,19 +67,10 @@ def place_events(activities) -> None:
         activity.region_block_id = prefecture.block_id
 
 
-def load_national_events(data: bytes | None = None, *, actor=None) -> ImportSummary:
-    """Import the national events (idempotent: a second run changes nothing), then place
-    them and record headquarters' backing of the seminars. Flushes, never commits."""
-    organisations = ensure_hq_organisations()
-    if data is None:
-        data = events_csv()
-    summary = import_table(
-        "activities",
-        data,
-        actor=actor,
-        check_permissions=actor is not None,
-        source="national_events.csv",
-    )
+def complete_national_events(organisations: dict[str, Agency]) -> None:
+    """After the import: place the events that have no host yet and record headquarters'
+    backing of the seminars (idempotent). `organisations`: ensure_hq_organisations()'s answer.
+    Flushes, never commits."""
     events = db.session.scalars(
         sa.select(Activity).where(Activity.is_national.is_(True), Activity.deleted_at.is_(None))
     ).all()
@@ -95,4 +84,3 @@ def load_national_events(data: bytes | None = None, *, actor=None) -> ImportSumm
         ):
             activity.backers.append(backer)
     db.session.flush()
-    return summary

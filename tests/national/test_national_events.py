@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from council.activities.models import Activity
+from council.demo.national import load_national_events
 from council.extensions import db
-from council.national.events import events_csv, load_national_events
+from council.national.events import events_csv
 from tests.reports.html import matrix, national
 
 NATIONAL_BY_YEAR = {2005: 3, 2006: 4, 2007: 5}

@@ -26,7 +26,6 @@ from council.audit.hooks import set_reason
 from council.extensions import db, utc_now
 from council.tables.keys import FirstLines
 from council.tables.reading import BrokenRecord, csv_records, decode, is_blank
-from council.tables.registry import register
 from council.tables.results import ImportSummary, Problem
 
 MAX_ROWS = 10_000
@@ -197,6 +196,3 @@ def import_activities(
             _update(activity, row, actor, summary)
     db.session.flush()
     return summary
-
-
-register("activities", import_activities)
