@@ -1,6 +1,8 @@
 """The one call each domain service makes after its change: who hears of it, and what the
 mail says. Everything lands in the caller's transaction (see services.enqueue)."""
 
+import functools
+
 import sqlalchemy as sa
 
 from council import fiscal, permissions
@@ -10,6 +12,19 @@ from council.notices import mails, services
 from council.notices.mails import MailContent, both_dates
 
 HQ_LABEL = "本府省"
+
+
+def _unless_suppressed(hook):
+    """A hook does nothing, not even finding its recipients, while notices are suppressed
+    (the demo loader, a bulk migration, NOTICES_ENABLED = False)."""
+
+    @functools.wraps(hook)
+    def wrapper(*args, **kwargs) -> int:
+        if services.is_suppressed(db.session):
+            return 0
+        return hook(*args, **kwargs)
+
+    return wrapper
 
 
 def _actor_id(actor) -> int | None:
@@ -79,6 +94,7 @@ def circulation_content(minutes, *, reminder: bool = False) -> MailContent:
     )
 
 
+@_unless_suppressed
 def minutes_circulated(minutes, *, actor) -> int:
     """照会: every agency taking part (its members and its directory contacts)."""
     people = services.agency_recipients("minutes_circulated", taking_part_query(minutes.activity))
@@ -93,6 +109,7 @@ def minutes_circulated(minutes, *, actor) -> int:
     )
 
 
+@_unless_suppressed
 def minutes_confirmed(minutes, revision, *, actor) -> int:
     """確定 (revision 1) or 訂正 (later revisions): the agencies that took part."""
     activity = minutes.activity
@@ -143,11 +160,12 @@ def _change(activity) -> str:
     return "created" if not activity.sequence else "changed"
 
 
+@_unless_suppressed
 def activity_changed(activity, *, actor) -> int:
     """A meeting created, or changed in time, place or status: its co-organisers,
     participants and everyone who answered the RSVP, with an invitation (.ics) whose UID
     and SEQUENCE are the feeds'. Past activities (a historical import) are not news."""
-    if services.is_suppressed(db.session) or activity.deleted_at is not None:
+    if activity.deleted_at is not None:
         return 0
     now = utc_now()
     if activity.starts_at < now and activity.status != "postponed":
@@ -218,6 +236,7 @@ def _submission_url(submission, number: int) -> str:
     )
 
 
+@_unless_suppressed
 def submission_submitted(snapshot, *, actor) -> int:
     """A block submitted (or resubmitted) its record or plan: headquarters."""
     submission = snapshot.submission
@@ -243,6 +262,7 @@ def submission_submitted(snapshot, *, actor) -> int:
     )
 
 
+@_unless_suppressed
 def submission_returned(submission, *, actor) -> int:
     """Headquarters returned a submission: the block's secretariat, with the reason."""
     number = len(submission.snapshots)
