@@ -138,17 +138,18 @@ def test_ranking_share_change_and_measure_lines(seeded, hq_client, make_funding)
 
 
 def test_a_record_naming_a_theme_replaces_the_themes_own_budget(
-    seeded, hq_client, make_funding, fake_themes, ids
+    seeded, hq_client, make_funding, fake_themes, ids, make_theme
 ):
+    theme = make_theme(status="draft")  # the register's row; the fake source answers for it
     fake_themes.funding_rows.append(
         ThemeFunding(
-            7, 2007, "grant", ids["ministry"]["経済産業省"], None, ids["block"]["tohoku"],
+            theme.id, 2007, "grant", ids["ministry"]["経済産業省"], None, ids["block"]["tohoku"],
             ids["field"]["env"], Decimal("80.0"),
         )
     )  # fmt: skip
     body = hq_client.get("/api/v1/funding/2007").get_json()
     assert body["grant"]["tohoku"]["env"] == 80.0
-    make_funding(year=2007, block="tohoku", field="env", amount="60.5", theme_id=7)
+    make_funding(year=2007, block="tohoku", field="env", amount="60.5", theme_id=theme.id)
     body = hq_client.get("/api/v1/funding/2007").get_json()
     assert body["grant"]["tohoku"]["env"] == 60.5
 
