@@ -11,7 +11,8 @@ tests install their own source with `set_source()`.
   ids (agencies.id) of its lead and participating organisations;
 - funding(fiscal_years): one ThemeFunding per theme that carries a budget in those years
   and can be counted; uncounted(fiscal_year): one UncountedTheme per budgeted theme of that
-  year that cannot (no measure, no field, no block), with the reason;
+  year that cannot (no measure, no field, no block), with the reason; latest_year(): the
+  newest fiscal year with a budgeted theme (None when there is none);
 - version(): a string that changes whenever a theme or its organisations change (for
   example f"{count}:{max(updated_at)}" over the themes and their organisation links).
 """
@@ -81,6 +82,8 @@ class ThemeSource(Protocol):
 
     def uncounted(self, fiscal_year: int) -> Iterable[UncountedTheme]: ...
 
+    def latest_year(self) -> int | None: ...
+
     def version(self) -> str: ...
 
 
@@ -95,6 +98,9 @@ class NoThemes:
 
     def uncounted(self, fiscal_year):
         return ()
+
+    def latest_year(self):
+        return None
 
     def version(self) -> str:
         return "none"
@@ -163,6 +169,14 @@ class PortalThemes:
             for row in self._budgeted([fiscal_year])
             if (reasons := _missing(row))
         ]
+
+    def latest_year(self) -> int | None:
+        """The newest fiscal year of a published theme with a budget."""
+        return db.session.scalar(
+            sa.select(sa.func.max(Theme.fiscal_year)).where(
+                Theme.status == "published", Theme.budget > 0
+            )
+        )
 
     def _budgeted(self, fiscal_years: Iterable[int]):
         """Published themes of those years with a budget above zero, one statement."""

@@ -92,7 +92,9 @@ def make_theme(ids):
                 .where(Prefecture.block_id == ids["block"][block or "kanto"])
                 .order_by(Prefecture.id)
             )
-        lead = Agency(name=f"テーマ企業{counter['n']}", kind="company", prefecture_id=lead_prefecture)
+        lead = Agency(
+            name=f"テーマ企業{counter['n']}", kind="company", prefecture_id=lead_prefecture
+        )
         theme = Theme(
             programme=measure or "独自の研究",
             measure_id=ids["measure"][measure].id if measure else None,
@@ -129,6 +131,9 @@ class FakeThemes:
 
     def uncounted(self, fiscal_year):
         return [t for t in self.uncounted_rows if t.fiscal_year == fiscal_year]
+
+    def latest_year(self):
+        return max((t.fiscal_year for t in self.funding_rows), default=None)
 
     def version(self):
         return f"fake:{self.revision}"

@@ -61,6 +61,17 @@ def test_budgets_of_published_themes_appear_in_the_matrix_by_kind_block_and_fiel
     assert 'id="uncounted"' not in html
 
 
+def test_the_survey_lands_on_the_newest_year_of_records_or_themes(
+    seeded, hq_client, make_theme, make_funding
+):
+    make_funding(year=2007)
+    assert hq_client.get("/analysis/funding/").location.endswith("/analysis/funding/2007")
+    make_theme(year=2009, status="draft")
+    assert hq_client.get("/analysis/funding/").location.endswith("/analysis/funding/2007")
+    make_theme(year=2009)
+    assert hq_client.get("/analysis/funding/").location.endswith("/analysis/funding/2009")
+
+
 def test_a_theme_of_last_year_is_the_previous_figure(seeded, hq_client, make_theme):
     make_theme(budget=40_000, year=2006, block="kinki")
     html = hq_client.get("/analysis/funding/2007").get_data(as_text=True)
@@ -107,16 +118,16 @@ def test_a_theme_the_survey_cannot_place_is_listed_with_its_reason(
     ]
     assert 'data-count="0"' in html
     body = hq_client.get("/api/v1/funding/2007").get_json()
-    assert not any(v for kind in ("large", "grant") for b in body[kind].values() for v in b.values())
+    assert not any(
+        v for kind in ("large", "grant") for b in body[kind].values() for v in b.values()
+    )
     # A record that names the theme takes its place: it is no longer "not counted".
     make_funding(amount="6.0", theme_id=no_measure.id)
     rows = table_cells(_page(hq_client), "uncounted")[1:]
     assert [r[0] for r in rows] == [str(no_field.id), str(no_block.id)]
 
 
-def test_a_budget_edit_changes_the_data_version_and_the_next_figures(
-    seeded, hq_client, make_theme
-):
+def test_a_budget_edit_changes_the_data_version_and_the_next_figures(seeded, hq_client, make_theme):
     theme = make_theme(budget=10_000, block="kinki", field="env")
     hq_client.get("/api/v1/network/kinki?from=2007&to=2007")
     computed = service.stats["computed"]

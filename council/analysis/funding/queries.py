@@ -114,9 +114,13 @@ class FundingFigures:
 
 
 def latest_year(default: int) -> int:
-    """The newest fiscal year that has funding records (the survey's landing year)."""
-    year = db.session.scalar(sa.select(sa.func.max(FundingRecord.fiscal_year)))
-    return year or default
+    """The newest fiscal year that has funding records or budgeted themes (the survey's
+    landing year)."""
+    years = [
+        db.session.scalar(sa.select(sa.func.max(FundingRecord.fiscal_year))),
+        themes.get_source().latest_year(),
+    ]
+    return max((y for y in years if y is not None), default=default)
 
 
 def _share(amount: Decimal, total: Decimal) -> float:
