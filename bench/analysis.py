@@ -182,7 +182,7 @@ def fill_themes(seed: int = 2006) -> None:
             {"programme": measure_name, "measure_id": measure_id,
              "fiscal_year": FUNDING_YEARS[i % len(FUNDING_YEARS)],
              "title": f"ベンチ研究テーマ{i:05d}", "lead_agency_id": group[0],
-             "field_id": None if i % 50 == 7 else rng.choice(fields),
+             "field_id": None if i % 250 == 7 else rng.choice(fields),
              "block_id": block_of[prefecture], "status": "published",
              "budget": rng.randrange(5_000, 300_000) if rng.random() < 0.6 else None,
              "summary": "", "created_at": now, "updated_at": now}

@@ -129,6 +129,9 @@ class FakeThemes:
         years = set(fiscal_years)
         return [t for t in self.funding_rows if t.fiscal_year in years]
 
+    def measure_funding(self, fiscal_year):
+        return {}
+
     def uncounted(self, fiscal_year):
         return [t for t in self.uncounted_rows if t.fiscal_year == fiscal_year]
 

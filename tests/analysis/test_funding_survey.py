@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from council.analysis.funding.demo import load_funding_demo
 from council.analysis.funding.models import FundingRecord
-from council.analysis.themes import ThemeFunding
+from council.analysis.themes import ThemeSums
 from council.extensions import db
 from tests.analysis.conftest import table_cells
 
@@ -155,21 +155,18 @@ def test_ranking_share_change_and_measure_lines(seeded, hq_client, make_funding)
     assert measures["地域新生コンソーシアム研究開発事業"] == ["9,918", "50.0", "0.5%"]
 
 
-def test_a_record_naming_a_theme_replaces_the_themes_own_budget(
-    seeded, hq_client, make_funding, fake_themes, ids, make_theme
-):
-    theme = make_theme(status="draft")  # the register's row; the fake source answers for it
-    fake_themes.funding_rows.append(
-        ThemeFunding(
-            theme.id, 2007, "grant", ids["ministry"]["経済産業省"], None, ids["block"]["tohoku"],
-            ids["field"]["env"], Decimal("80.0"),
-        )
-    )  # fmt: skip
+def test_the_theme_sources_sums_join_the_records(seeded, hq_client, make_funding, fake_themes, ids):
+    fake_themes.funding_rows += [
+        ThemeSums(2007, "grant", ids["block"]["tohoku"], ids["field"]["env"], Decimal("80.0"), 3),
+        ThemeSums(2006, "large", ids["block"]["tohoku"], ids["field"]["env"], Decimal("9.5"), 1),
+    ]
+    make_funding(year=2007, block="tohoku", field="env", amount="60.5")
     body = hq_client.get("/api/v1/funding/2007").get_json()
-    assert body["grant"]["tohoku"]["env"] == 80.0
-    make_funding(year=2007, block="tohoku", field="env", amount="60.5", theme_id=theme.id)
-    body = hq_client.get("/api/v1/funding/2007").get_json()
-    assert body["grant"]["tohoku"]["env"] == 60.5
+    assert body["grant"]["tohoku"]["env"] == 140.5
+    html = hq_client.get("/analysis/funding/2007").get_data(as_text=True)
+    assert 'data-count="3"' in html
+    tohoku = next(row for row in table_cells(html, "ranking-large")[1:] if row[1] == "東北")
+    assert tohoku[4:6] == ["9.5", "-9.5"]
 
 
 def test_a_secretariat_reads_its_own_block_only(

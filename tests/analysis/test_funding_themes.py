@@ -32,8 +32,16 @@ FUKUOKA = 40
         (123_456_789, "123456.8"),
     ],
 )
-def test_a_budget_in_thousand_yen_rounds_half_up_to_a_tenth_of_a_million(thousand_yen, million):
+def test_a_budget_in_thousand_yen_rounds_half_up_to_a_tenth_of_a_million(
+    seeded, hq_client, make_theme, thousand_yen, million
+):
+    # The survey sums in SQL (integers); the list of uncounted themes rounds in Python.
     assert budget_million(thousand_yen) == Decimal(million)
+    make_theme(budget=thousand_yen, block="kinki", field="env")
+    make_theme(budget=thousand_yen, field=None)
+    body = hq_client.get("/api/v1/funding/2007").get_json()
+    assert Decimal(str(body["grant"]["kinki"]["env"])) == Decimal(million)
+    assert table_cells(_page(hq_client), "uncounted")[1][2] == f"{Decimal(million):,}"
 
 
 def test_budgets_of_published_themes_appear_in_the_matrix_by_kind_block_and_field(

@@ -1,6 +1,7 @@
-"""The funding survey of one fiscal year: block × field sums per kind, from the records
-(and from the budgets of adopted themes that no record names). Aggregation is done in SQL:
-a constant number of statements, however many records there are."""
+"""The funding survey of one fiscal year: block × field sums per kind, from the records and
+from the budgets of adopted themes that no record names (council/analysis/theme_budgets.py).
+Aggregation is done in SQL: a constant number of statements, however many records and
+themes there are."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -139,23 +140,6 @@ def axes(block_ids: list[int] | None = None) -> tuple[list[Axis], list[Axis]]:
     return blocks, fields
 
 
-def _named_themes() -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(FundingRecord.theme_id).where(FundingRecord.theme_id.is_not(None)).distinct()
-        )
-    )
-
-
-def _theme_rows(years: list[int], named: set[int] | None = None):
-    """Budgets of adopted themes that no funding record names (a record replaces them)."""
-    rows = list(themes.get_source().funding(years))
-    if not rows:
-        return []
-    named = _named_themes() if named is None else named
-    return [r for r in rows if r.theme_id not in named]
-
-
 def year_figures(year: int, block_ids: list[int] | None = None) -> FundingFigures:
     """The survey of `year`, limited to `block_ids` (a secretariat's own block) when given."""
     blocks, fields = axes(block_ids)
@@ -177,8 +161,8 @@ def year_figures(year: int, block_ids: list[int] | None = None) -> FundingFigure
         )
         if fy == year:
             rows_count += n
-    named = _named_themes()
-    derived = _theme_rows([year, year - 1], named)
+    source = themes.get_source()
+    derived = list(source.funding([year, year - 1]))
     for t in derived:
         _add(
             matrix,
@@ -192,14 +176,11 @@ def year_figures(year: int, block_ids: list[int] | None = None) -> FundingFigure
         )
     figures = FundingFigures(year, blocks, fields, matrix, previous, record_count=rows_count)
     figures.derived_count = sum(
-        1 for t in derived if t.fiscal_year == year and t.block_id in code_of_block
+        t.themes for t in derived if t.fiscal_year == year and t.block_id in code_of_block
     )
     if block_ids is None:
-        this_year = [t for t in derived if t.fiscal_year == year]
-        figures.measures = measure_lines(year, this_year)
-        figures.uncounted = [
-            t for t in themes.get_source().uncounted(year) if t.theme_id not in named
-        ]
+        figures.measures = measure_lines(year, source.measure_funding(year))
+        figures.uncounted = list(source.uncounted(year))
     return figures
 
 
@@ -236,9 +217,9 @@ def _add(matrix, previous, year, fy, kind, block, field_code, amount) -> None:
         previous[kind][block] += amount
 
 
-def measure_lines(year: int, derived=()) -> list[MeasureLine]:
+def measure_lines(year: int, derived: dict[int, Decimal] | None = None) -> list[MeasureLine]:
     """Per measure: its budget line of `year` beside the sum of its funding records and of
-    the budgets of its adopted themes that no record replaces (`derived`, of `year`)."""
+    the budgets of its adopted themes that no record replaces (`derived`: measure → ¥M)."""
     funded = defaultdict(lambda: ZERO)
     for measure_id, amount in db.session.execute(
         sa.select(FundingRecord.measure_id, sa.func.sum(FundingRecord.amount_tenths))
@@ -246,9 +227,8 @@ def measure_lines(year: int, derived=()) -> list[MeasureLine]:
         .group_by(FundingRecord.measure_id)
     ):
         funded[measure_id] = Decimal(int(amount)) / 10
-    for t in derived:
-        if t.measure_id is not None:
-            funded[t.measure_id] += Decimal(t.amount_million)
+    for measure_id, amount in (derived or {}).items():
+        funded[measure_id] += amount
     rows = db.session.execute(
         sa.select(Measure.id, Measure.name, Ministry.name, MeasureBudget.amount_million)
         .join(Ministry, Ministry.id == Measure.ministry_id)
