@@ -173,7 +173,7 @@ def fill_themes(seed: int = 2006) -> None:
     prefectures = sorted(by_prefecture)
     rows, members = [], []
     for i in range(THEMES):
-        in_region = i % 10 == 0
+        in_region = rng.random() < 0.1
         prefecture = PREFECTURE if in_region else rng.choice(prefectures)
         pool = companies if in_region else by_prefecture[prefecture]
         group = rng.sample(pool, rng.randint(2, 5))
