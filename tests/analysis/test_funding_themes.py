@@ -2,6 +2,7 @@
 the survey unless a funding record names the theme, placed by the theme's measure (kind,
 ministry), block (or its lead's prefecture) and field; themes it cannot place are listed."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -185,3 +186,26 @@ def test_the_form_refuses_a_theme_id_the_register_does_not_hold(seeded, hq_clien
         as_text=True
     )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(FundingRecord)) == 0
+
+
+def test_the_measures_large_project_flag_decides_the_kind_of_its_themes(
+    seeded, hq_client, make_theme, ids
+):
+    from tests.national.test_measures_history import _edit_data
+
+    make_theme(budget=30_000, measure="建設技術研究開発助成制度", block="kinki", field="infra")
+    assert hq_client.get("/api/v1/funding/2007").get_json()["grant"]["kinki"]["infra"] == 30.0
+    measure = ids["measure"]["建設技術研究開発助成制度"]
+    form = _edit_data(measure, large_project="y", no_new_adoption="y")
+    assert hq_client.post(f"/measures/{measure.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    assert set(measure.flag_codes) == {"large_project", "no_new_adoption"}
+    body = hq_client.get("/api/v1/funding/2007").get_json()
+    assert (body["large"]["kinki"]["infra"], body["grant"]["kinki"]["infra"]) == (30.0, 0.0)
+    # The edit page shows the flag checked; saving it unchecked keeps the other flag.
+    page = hq_client.get(f"/measures/{measure.id}/edit").get_data(as_text=True)
+    assert "checked" in re.search(r'<input[^>]*name="large_project"[^>]*>', page).group(0)
+    hq_client.post(f"/measures/{measure.id}/edit", data=_edit_data(measure, no_new_adoption="y"))
+    db.session.expire_all()
+    assert measure.flag_codes == ["no_new_adoption"]
+    assert hq_client.get("/api/v1/funding/2007").get_json()["grant"]["kinki"]["infra"] == 30.0
