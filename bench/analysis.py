@@ -3,8 +3,11 @@ survey page's figures.
 
 Fills a database with a cluster region of 1,200 organisations (companies in 静岡, the 浜松
 region) that co-organise 1,000 activities in groups of five, mostly inside forty
-communities of thirty (≥ 5,000 distinct edges), and with 20,000 funding records over five
-fiscal years. Times: the region's network computed from the database (query, graph, metrics,
+communities of thirty (≥ 5,000 distinct edges), with 20,000 funding records over five
+fiscal years, and with 5,000 adopted research themes over the same years (a lead and one to
+four participants each; a tenth of them among the 浜松 companies, the rest spread over every
+prefecture; three in five with a budget, so the survey derives funding from them, and one in
+fifty without a research field, so the survey lists it as not counted). Times: the region's network computed from the database (query, graph, metrics,
 drawing) and the metrics alone (target < 2 s), the same request again (served from the
 cache, no computation), and the funding survey's figures with their SQL statement count.
 Prints the peak memory (tracemalloc peak of the computation, and the process's max RSS).
@@ -47,6 +50,8 @@ COMMUNITY = 30
 ACTIVITIES = 1000
 FUNDING_RECORDS = 20_000
 FUNDING_YEARS = (2005, 2006, 2007, 2008, 2009)
+THEMES = 5000
+THEME_ORGANISATIONS = 10  # per prefecture, besides the 浜松 companies
 TARGET_SECONDS = 2.0
 
 
@@ -59,6 +64,7 @@ def fill_analysis(seed: int = 2006) -> None:
     from council.reference.models import ResearchField
 
     if db.session.scalar(sa.select(Agency.id).where(Agency.name == "ベンチ企業0000")):
+        fill_themes(seed)  # a database filled before the themes gains them
         return
     rng = random.Random(seed)
     now = datetime.now(UTC)
@@ -114,6 +120,88 @@ def fill_analysis(seed: int = 2006) -> None:
         )  # fmt: skip
     for i in range(0, len(records), 5000):
         db.session.execute(sa.insert(FundingRecord.__table__), records[i : i + 5000])
+    db.session.commit()
+    fill_themes(seed)
+
+
+def _theme_organisations(now) -> dict[int, list[int]]:
+    """Organisation ids by prefecture: ten bench bodies in each, and the 浜松 companies."""
+    from council.directory.models import Agency
+    from council.reference.models import Prefecture
+
+    prefectures = list(db.session.scalars(sa.select(Prefecture.id).order_by(Prefecture.id)))
+    kinds = ("company", "university", "public_lab")
+    db.session.execute(
+        sa.insert(Agency.__table__),
+        [
+            {"name": f"ベンチ機関{p:02d}-{i:02d}", "kind": kinds[i % 3], "prefecture_id": p,
+             "city": "", "is_active": True, "created_at": now, "updated_at": now}
+            for p in prefectures
+            for i in range(THEME_ORGANISATIONS)
+        ],
+    )  # fmt: skip
+    by_prefecture: dict[int, list[int]] = {}
+    for agency_id, prefecture_id in db.session.execute(
+        sa.select(Agency.id, Agency.prefecture_id)
+        .where(Agency.name.like("ベンチ機関%"))
+        .order_by(Agency.id)
+    ):
+        by_prefecture.setdefault(prefecture_id, []).append(agency_id)
+    return by_prefecture
+
+
+def fill_themes(seed: int = 2006) -> None:
+    """Bulk-insert the 5,000 adopted themes and their participants (skipped when there)."""
+    from council.directory.models import Agency
+    from council.measures.models import Measure
+    from council.portal.models.registers import Theme, theme_participants
+    from council.reference.models import Prefecture, ResearchField
+
+    if db.session.scalar(sa.select(Theme.id).where(Theme.title == "ベンチ研究テーマ00000")):
+        return
+    rng = random.Random(seed + 1)
+    now = datetime.now(UTC)
+    by_prefecture = _theme_organisations(now)
+    companies = list(
+        db.session.scalars(
+            sa.select(Agency.id).where(Agency.name.like("ベンチ企業%")).order_by(Agency.id)
+        )
+    )
+    block_of = dict(db.session.execute(sa.select(Prefecture.id, Prefecture.block_id)).all())
+    fields = list(db.session.scalars(sa.select(ResearchField.id).order_by(ResearchField.id)))
+    measures = list(db.session.execute(sa.select(Measure.id, Measure.name).order_by(Measure.id)))
+    prefectures = sorted(by_prefecture)
+    rows, members = [], []
+    for i in range(THEMES):
+        in_region = rng.random() < 0.1
+        prefecture = PREFECTURE if in_region else rng.choice(prefectures)
+        pool = companies if in_region else by_prefecture[prefecture]
+        group = rng.sample(pool, rng.randint(2, 5))
+        measure_id, measure_name = rng.choice(measures)
+        rows.append(
+            {"programme": measure_name, "measure_id": measure_id,
+             "fiscal_year": FUNDING_YEARS[i % len(FUNDING_YEARS)],
+             "title": f"ベンチ研究テーマ{i:05d}", "lead_agency_id": group[0],
+             "field_id": None if i % 250 == 7 else rng.choice(fields),
+             "block_id": block_of[prefecture], "status": "published",
+             "budget": rng.randrange(5_000, 300_000) if rng.random() < 0.6 else None,
+             "summary": "", "created_at": now, "updated_at": now}
+        )  # fmt: skip
+        members.append(group[1:])
+    for i in range(0, len(rows), 1000):
+        db.session.execute(sa.insert(Theme.__table__), rows[i : i + 1000])
+    ids = dict(
+        db.session.execute(
+            sa.select(Theme.title, Theme.id).where(Theme.title.like("ベンチ研究テーマ%"))
+        ).all()
+    )
+    links = [
+        {"theme_id": ids[row["title"]], "agency_id": a}
+        for row, group in zip(rows, members, strict=True)
+        for a in group
+    ]
+    for i in range(0, len(links), 5000):
+        db.session.execute(sa.insert(theme_participants), links[i : i + 5000])
     db.session.commit()
 
 
@@ -204,9 +292,10 @@ def main() -> None:
                   f"drawing {len(computed.drawing) / 1024:.0f} KiB")  # fmt: skip
             print(f"cached request: {cached * 1000:.2f} ms wall, {cached_cpu * 1000:.2f} ms CPU "
                   "(median of 20, no computation)")  # fmt: skip
-            print(f"funding survey FY2007 ({figures.record_count:,} records): "
-                  f"{funding_seconds * 1000:.1f} ms wall, {funding_cpu * 1000:.1f} ms CPU, "
-                  f"{counter['n'] // 5} SQL statements")  # fmt: skip
+            print(f"funding survey FY2007 ({figures.record_count:,} records, "
+                  f"{figures.derived_count:,} themes' budgets, {len(figures.uncounted)} themes "
+                  f"not counted): {funding_seconds * 1000:.1f} ms wall, "
+                  f"{funding_cpu * 1000:.1f} ms CPU, {counter['n'] // 5} SQL statements")  # fmt: skip
             print(
                 f"max RSS of the process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
             )

@@ -83,7 +83,7 @@ PAGES = [
         None,
         20,
     ),
-    # Analysis (bench/analysis.py's fill: 20,000 funding records; a 1,188-node region).
+    # Analysis (bench/analysis.py's fill: 20,000 funding records, 5,000 themes; a 1,201-node region).
     Page("funding survey page, headquarters", "/analysis/funding/2007", "hq", 30),
     Page(
         "network page (cached), headquarters",

@@ -1,15 +1,20 @@
 """The adopted research themes, as the analysis reads them: one small interface.
 
 The portal (council/portal/, another branch) owns the themes register with its lead and
-participating organisations and an optional budget. The analysis needs only three reads of
-it, given here as a protocol; `NoThemes` stands in until the portal is merged, and tests
-install their own source with `set_source()`.
+participating organisations and an optional budget. The analysis needs only these reads of
+it, given here as a protocol; `NoThemes` answers nothing (an app without the register), and
+tests install their own source with `set_source()`.
 
-`PortalThemes` implements the three reads over the portal's models; create_app installs it
+`PortalThemes` implements the reads over the portal's models; create_app installs it
 (`set_source(app, PortalThemes())`):
 - members(first_fy, last_fy): one ThemeMembers per theme adopted in that range, with the
   ids (agencies.id) of its lead and participating organisations;
-- funding(fiscal_years): one ThemeFunding per theme that carries a budget in those years;
+- funding(fiscal_years): the budgets of the themes the survey counts in those years, summed
+  by year, kind, block and field (ThemeSums; a theme that a funding record names is left
+  out: the record replaces it); measure_funding(fiscal_year): the same budgets by measure;
+  uncounted(fiscal_year): one UncountedTheme per budgeted theme of that year that cannot be
+  placed (no measure, no field, no block), with the reason; latest_year(): the newest fiscal
+  year with a budgeted theme (None when there is none); the rules are in theme_budgets.py;
 - version(): a string that changes whenever a theme or its organisations change (for
   example f"{count}:{max(updated_at)}" over the themes and their organisation links).
 """
@@ -22,10 +27,13 @@ from typing import Protocol
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from council.analysis import theme_budgets
+from council.analysis.theme_budgets import ThemeSums, UncountedTheme, budget_million
 from council.extensions import db
 from council.portal.models.registers import Theme, theme_participants
 
 EXTENSION_KEY = "analysis.theme_source"
+__all__ = ["ThemeSums", "UncountedTheme", "budget_million"]
 
 
 @dataclass(frozen=True)
@@ -36,22 +44,16 @@ class ThemeMembers:
     agency_ids: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class ThemeFunding:
-    theme_id: int
-    fiscal_year: int
-    kind: str  # "large" or "grant"
-    ministry_id: int
-    measure_id: int | None
-    block_id: int
-    field_id: int
-    amount_million: Decimal
-
-
 class ThemeSource(Protocol):
     def members(self, first_fy: int, last_fy: int) -> Iterable[ThemeMembers]: ...
 
-    def funding(self, fiscal_years: Iterable[int]) -> Iterable[ThemeFunding]: ...
+    def funding(self, fiscal_years: Iterable[int]) -> Iterable[ThemeSums]: ...
+
+    def measure_funding(self, fiscal_year: int) -> dict[int, Decimal]: ...
+
+    def uncounted(self, fiscal_year: int) -> Iterable[UncountedTheme]: ...
+
+    def latest_year(self) -> int | None: ...
 
     def version(self) -> str: ...
 
@@ -64,6 +66,15 @@ class NoThemes:
 
     def funding(self, fiscal_years):
         return ()
+
+    def measure_funding(self, fiscal_year):
+        return {}
+
+    def uncounted(self, fiscal_year):
+        return ()
+
+    def latest_year(self):
+        return None
 
     def version(self) -> str:
         return "none"
@@ -108,11 +119,17 @@ class PortalThemes:
             for theme_id, (fy, block_id, ids) in themes.items()
         ]
 
-    def funding(self, fiscal_years: Iterable[int]) -> Iterable[ThemeFunding]:
-        # A theme's budget is not yet turned into funding records: the portal holds it in
-        # thousand yen without the survey's kind, and the demo's themes would double the
-        # survey's figures. Headquarters enters or imports the records (naming the theme).
-        return ()
+    def funding(self, fiscal_years: Iterable[int]) -> Iterable[ThemeSums]:
+        return theme_budgets.sums(fiscal_years)
+
+    def measure_funding(self, fiscal_year: int) -> dict[int, Decimal]:
+        return theme_budgets.by_measure(fiscal_year)
+
+    def uncounted(self, fiscal_year: int) -> Iterable[UncountedTheme]:
+        return theme_budgets.uncounted(fiscal_year)
+
+    def latest_year(self) -> int | None:
+        return theme_budgets.latest_year()
 
     def version(self) -> str:
         themes = db.session.execute(

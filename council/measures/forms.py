@@ -82,6 +82,9 @@ class MeasureForm(FlaskForm):
     successor_id = ChoiceField("後継施策", coerce=optional_id)
     parent_id = ChoiceField("親の施策・事業(サブプログラムの場合)", coerce=optional_id)
     no_new_adoption = BooleanField("課題の新規採択なし")
+    large_project = BooleanField(
+        "大型プロジェクト(資金投入状況調査で、採択テーマの予算を大型プロジェクトに数える)"
+    )
     reason = _text("変更理由(任意、変更履歴に残ります)", 500)
 
     def set_measure_choices(self, measures, this=None) -> None:
@@ -97,7 +100,14 @@ class MeasureForm(FlaskForm):
             "last_fy": self.last_fy.data,
             "successor_id": self.successor_id.data,
             "parent_id": self.parent_id.data,
-            "flags": "no_new_adoption" if self.no_new_adoption.data else "",
+            "flags": ",".join(
+                code
+                for code, checked in (
+                    ("no_new_adoption", self.no_new_adoption.data),
+                    ("large_project", self.large_project.data),
+                )
+                if checked
+            ),
         }
 
     def validate_last_fy(self, field):

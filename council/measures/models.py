@@ -6,7 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from council.extensions import db
 
 # Flags a measure carries in the register (the report's remarks), code -> label.
-MEASURE_FLAGS = {"no_new_adoption": "課題の新規採択なし"}
+# `large_project`: the funding survey counts the budgets of the measure's adopted research
+# themes as large projects (大型プロジェクト); other measures' themes count as grants.
+MEASURE_FLAGS = {"no_new_adoption": "課題の新規採択なし", "large_project": "大型プロジェクト"}
 
 
 class Measure(db.Model):

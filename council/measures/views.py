@@ -51,6 +51,7 @@ def _measure_form(measure: Measure | None):
     form.set_measure_choices(queries.all_measures(), measure)
     if measure is not None and not form.is_submitted():
         form.no_new_adoption.data = "no_new_adoption" in measure.flag_codes
+        form.large_project.data = "large_project" in measure.flag_codes
         for line in measure.budgets:
             form[f"budget_{line.fiscal_year}"].data = line.amount_million
     return form

@@ -63,12 +63,63 @@ def make_funding(ids):
     return factory
 
 
+@pytest.fixture
+def make_theme(ids):
+    """make_theme(budget=1250, measure=…, field="env", block="kinki", year=2007, …): an adopted
+    research theme of the portal, led by a new company in `lead_prefecture` (a prefecture of
+    `block` unless given; None: a lead without a prefecture). `block=None` leaves the theme's
+    own (managing) block empty."""
+    from council.directory.models import Agency
+    from council.portal.models.registers import Theme
+    from council.reference.models import Prefecture
+
+    counter = {"n": 0}
+    unset = object()
+
+    def factory(
+        budget=1250,
+        measure="地域新生コンソーシアム研究開発事業",
+        field="env",
+        block="kinki",
+        year=2007,
+        status="published",
+        lead_prefecture=unset,
+    ):
+        counter["n"] += 1
+        if lead_prefecture is unset:
+            lead_prefecture = db.session.scalar(
+                sa.select(Prefecture.id)
+                .where(Prefecture.block_id == ids["block"][block or "kanto"])
+                .order_by(Prefecture.id)
+            )
+        lead = Agency(
+            name=f"テーマ企業{counter['n']}", kind="company", prefecture_id=lead_prefecture
+        )
+        theme = Theme(
+            programme=measure or "独自の研究",
+            measure_id=ids["measure"][measure].id if measure else None,
+            fiscal_year=year,
+            title=f"研究テーマ{counter['n']}",
+            lead_agency=lead,
+            field_id=ids["field"][field] if field else None,
+            block_id=ids["block"][block] if block else None,
+            budget=budget,
+            status=status,
+        )
+        db.session.add(theme)
+        db.session.commit()
+        return theme
+
+    return factory
+
+
 class FakeThemes:
     """A themes register held in memory, as the portal's will answer."""
 
     def __init__(self):
         self.member_rows = []
         self.funding_rows = []
+        self.uncounted_rows = []
         self.revision = 0
 
     def members(self, first_fy, last_fy):
@@ -77,6 +128,15 @@ class FakeThemes:
     def funding(self, fiscal_years):
         years = set(fiscal_years)
         return [t for t in self.funding_rows if t.fiscal_year in years]
+
+    def measure_funding(self, fiscal_year):
+        return {}
+
+    def uncounted(self, fiscal_year):
+        return [t for t in self.uncounted_rows if t.fiscal_year == fiscal_year]
+
+    def latest_year(self):
+        return max((t.fiscal_year for t in self.funding_rows), default=None)
 
     def version(self):
         return f"fake:{self.revision}"

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from council.analysis.funding.demo import load_funding_demo
 from council.analysis.funding.models import FundingRecord
-from council.analysis.themes import ThemeFunding
+from council.analysis.themes import ThemeSums
 from council.extensions import db
 from tests.analysis.conftest import table_cells
 
@@ -20,21 +20,39 @@ YEAR = 2006
 
 
 @pytest.fixture
-def demo(seeded):
+def demo(seeded, make_theme):
     load_funding_demo()
     db.session.commit()
+    # Adopted themes with budgets beside the records: a grant, a large project, one placed
+    # by its lead's prefecture (福岡), and a draft that does not count.
+    make_theme(budget=12_345, year=YEAR, block="kinki", field="nano")
+    make_theme(budget=20_050, year=YEAR, block="kanto", field="life",
+               measure="都市エリア産学官連携促進事業")  # fmt: skip
+    make_theme(budget=8_000, year=YEAR, block=None, lead_prefecture=40, field="env")
+    make_theme(budget=99_000, year=YEAR, block="chubu", status="draft")
 
 
 def _raw_matrix(year):
-    """The matrix recomputed in Python from the raw rows."""
+    """The matrix recomputed in Python from the raw rows: the records, and the published
+    themes with a budget (thousand yen, rounded half up to ¥0.1M) that no record names."""
     from council.directory.models import Block
+    from council.portal.models.registers import Theme
     from council.reference.models import ResearchField
 
     blocks = {b.id: b.code for b in db.session.scalars(sa.select(Block))}
     fields = {f.id: f.code for f in db.session.scalars(sa.select(ResearchField))}
     out = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
+    named = set()
     for r in db.session.scalars(sa.select(FundingRecord).where(FundingRecord.fiscal_year == year)):
         out[r.kind][blocks[r.block_id]][fields[r.field_id]] += r.amount_million
+        named.add(r.theme_id)
+    for t in db.session.scalars(sa.select(Theme).where(Theme.fiscal_year == year)):
+        if t.status != "published" or not t.budget or t.id in named:
+            continue
+        kind = "large" if "large_project" in t.measure.flags else "grant"
+        block = t.block_id or t.lead_agency.prefecture.block_id
+        tenths = (t.budget * 2 + 100) // 200  # half up, in integers
+        out[kind][blocks[block]][fields[t.field_id]] += Decimal(tenths) / 10
     return out
 
 
@@ -137,20 +155,18 @@ def test_ranking_share_change_and_measure_lines(seeded, hq_client, make_funding)
     assert measures["地域新生コンソーシアム研究開発事業"] == ["9,918", "50.0", "0.5%"]
 
 
-def test_a_record_naming_a_theme_replaces_the_themes_own_budget(
-    seeded, hq_client, make_funding, fake_themes, ids
-):
-    fake_themes.funding_rows.append(
-        ThemeFunding(
-            7, 2007, "grant", ids["ministry"]["経済産業省"], None, ids["block"]["tohoku"],
-            ids["field"]["env"], Decimal("80.0"),
-        )
-    )  # fmt: skip
+def test_the_theme_sources_sums_join_the_records(seeded, hq_client, make_funding, fake_themes, ids):
+    fake_themes.funding_rows += [
+        ThemeSums(2007, "grant", ids["block"]["tohoku"], ids["field"]["env"], Decimal("80.0"), 3),
+        ThemeSums(2006, "large", ids["block"]["tohoku"], ids["field"]["env"], Decimal("9.5"), 1),
+    ]
+    make_funding(year=2007, block="tohoku", field="env", amount="60.5")
     body = hq_client.get("/api/v1/funding/2007").get_json()
-    assert body["grant"]["tohoku"]["env"] == 80.0
-    make_funding(year=2007, block="tohoku", field="env", amount="60.5", theme_id=7)
-    body = hq_client.get("/api/v1/funding/2007").get_json()
-    assert body["grant"]["tohoku"]["env"] == 60.5
+    assert body["grant"]["tohoku"]["env"] == 140.5
+    html = hq_client.get("/analysis/funding/2007").get_data(as_text=True)
+    assert 'data-count="3"' in html
+    tohoku = next(row for row in table_cells(html, "ranking-large")[1:] if row[1] == "東北")
+    assert tohoku[4:6] == ["9.5", "-9.5"]
 
 
 def test_a_secretariat_reads_its_own_block_only(
@@ -179,15 +195,24 @@ def test_members_and_anonymous_callers_are_refused(seeded, client, make_user, lo
 
 
 def test_the_page_runs_a_constant_number_of_statements(
-    seeded, hq_client, make_funding, count_queries
+    seeded, hq_client, make_funding, make_theme, count_queries
 ):
     make_funding()
+    make_theme(budget=1_000)
     hq_client.get("/analysis/funding/2007")
     db.session.commit()  # as after make_funding: the user row is loaded again
     with count_queries() as few:
         hq_client.get("/analysis/funding/2007")
+    blocks = ("kanto", "kinki", "kyushu")
     for i in range(30):
-        make_funding(block=("kanto", "kinki", "kyushu")[i % 3], field="nano", amount=f"{i}.5")
+        make_funding(block=blocks[i % 3], field="nano", amount=f"{i}.5")
+    # Ten times the themes: of both kinds and both years, one not placeable, one replaced.
+    for i in range(9):
+        make_theme(budget=1_000 * (i + 1), block=blocks[i % 3], year=2006 + i % 2,
+                   measure="都市エリア産学官連携促進事業" if i % 2 else "建設技術研究開発助成制度",
+                   field=None if i == 5 else "life")  # fmt: skip
+    make_funding(amount="3.0", theme_id=make_theme(budget=3_000).id)
     with count_queries() as many:
-        hq_client.get("/analysis/funding/2007")
+        html = hq_client.get("/analysis/funding/2007").get_data(as_text=True)
+    assert 'data-count="4"' in html and len(table_cells(html, "uncounted")) == 2
     assert many["n"] == few["n"]

@@ -18,6 +18,7 @@ from council.cleaning import CONTROL_TEXT
 from council.directory.models import Block, Ministry
 from council.extensions import db
 from council.measures.models import Measure
+from council.portal.models.registers import Theme
 from council.reference.models import Prefecture, ResearchField
 from council.tables.keys import FirstLines
 from council.tables.reading import is_blank, read_records
@@ -267,6 +268,24 @@ def _check(line: int, cell: dict[str, str], look: Lookups, problems: list) -> Fu
     )
 
 
+def unknown_themes(rows: list[FundingRow]) -> list[Problem]:
+    """A problem for each row that names a theme id the portal's register does not hold."""
+    named = {r.theme_id for r in rows if r.theme_id is not None}
+    known: set[int] = set()
+    ids = sorted(named)
+    for i in range(0, len(ids), 500):
+        known.update(db.session.scalars(sa.select(Theme.id).where(Theme.id.in_(ids[i : i + 500]))))
+    return [
+        Problem(
+            r.line,
+            COLUMNS["theme_id"][0],
+            f"研究テーマID {r.theme_id} の採択研究テーマは登録されていません。",
+        )
+        for r in rows
+        if r.theme_id is not None and r.theme_id not in known
+    ]
+
+
 def _cells_by_column(header: dict[str, int], cells: list[str]) -> dict[str, str]:
     cell = {c: (cells[i] if i < len(cells) else "") for c, i in header.items()}
     for c in COLUMNS:
@@ -304,6 +323,7 @@ def read_funding(data: bytes) -> list[FundingRow]:
         rows.append(row)
     if header is None:
         raise ImportRejected([Problem(None, None, "ファイルが空です。")])
+    problems += unknown_themes(rows)
     if problems:
         raise ImportRejected(problems)
     if not rows:

@@ -47,10 +47,11 @@ class FundingRecord(db.Model):
     # ¥ million with one decimal, stored exactly as an integer count of ¥100,000 (SQLite has
     # no decimal type, and sums stay exact on both databases).
     amount_tenths: Mapped[int] = mapped_column(sa.BigInteger)
-    # An adopted research theme of the portal (research_themes.id). Kept as a plain id until
-    # the portal's table lands on main; a record naming a theme replaces what that theme's
-    # budget would otherwise contribute (see funding/queries.py).
-    theme_id: Mapped[int | None] = mapped_column(index=True)
+    # An adopted research theme of the portal; a record naming a theme replaces what that
+    # theme's budget would otherwise contribute (see funding/queries.py). No ON DELETE: the
+    # portal withdraws themes and never deletes them, so deleting a theme that a record
+    # names is refused rather than silently changing the survey.
+    theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("portal_themes.id"), index=True)
     source: Mapped[str] = mapped_column(sa.String(10), default="manual")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)

@@ -1,6 +1,7 @@
-"""The funding survey of one fiscal year: block × field sums per kind, from the records
-(and from the budgets of adopted themes that no record names). Aggregation is done in SQL:
-a constant number of statements, however many records there are."""
+"""The funding survey of one fiscal year: block × field sums per kind, from the records and
+from the budgets of adopted themes that no record names (council/analysis/theme_budgets.py).
+Aggregation is done in SQL: a constant number of statements, however many records and
+themes there are."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -53,6 +54,10 @@ class FundingFigures:
     previous: dict[str, dict[str, Decimal]]
     measures: list[MeasureLine] = field(default_factory=list)
     record_count: int = 0
+    # Adopted themes whose budget the year's figures include (no record names them), and the
+    # budgeted themes of the year that could not be placed (listed, not silently dropped).
+    derived_count: int = 0
+    uncounted: list[themes.UncountedTheme] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -110,9 +115,13 @@ class FundingFigures:
 
 
 def latest_year(default: int) -> int:
-    """The newest fiscal year that has funding records (the survey's landing year)."""
-    year = db.session.scalar(sa.select(sa.func.max(FundingRecord.fiscal_year)))
-    return year or default
+    """The newest fiscal year that has funding records or budgeted themes (the survey's
+    landing year)."""
+    years = [
+        db.session.scalar(sa.select(sa.func.max(FundingRecord.fiscal_year))),
+        themes.get_source().latest_year(),
+    ]
+    return max((y for y in years if y is not None), default=default)
 
 
 def _share(amount: Decimal, total: Decimal) -> float:
@@ -131,19 +140,6 @@ def axes(block_ids: list[int] | None = None) -> tuple[list[Axis], list[Axis]]:
     return blocks, fields
 
 
-def _theme_rows(years: list[int]):
-    """Budgets of adopted themes that no funding record names (a record replaces them)."""
-    rows = list(themes.get_source().funding(years))
-    if not rows:
-        return []
-    named = set(
-        db.session.scalars(
-            sa.select(FundingRecord.theme_id).where(FundingRecord.theme_id.is_not(None)).distinct()
-        )
-    )
-    return [r for r in rows if r.theme_id not in named]
-
-
 def year_figures(year: int, block_ids: list[int] | None = None) -> FundingFigures:
     """The survey of `year`, limited to `block_ids` (a secretariat's own block) when given."""
     blocks, fields = axes(block_ids)
@@ -151,6 +147,45 @@ def year_figures(year: int, block_ids: list[int] | None = None) -> FundingFigure
     code_of_field = {f.id: f.code for f in fields}
     matrix = {k: {b.code: {f.code: ZERO for f in fields} for b in blocks} for k in KINDS}
     previous = {k: {b.code: ZERO for b in blocks} for k in KINDS}
+    rows_count = 0
+    for fy, kind, block_id, field_id, amount, n in _record_sums(year, block_ids):
+        _add(
+            matrix,
+            previous,
+            year,
+            fy,
+            kind,
+            code_of_block.get(block_id),
+            code_of_field.get(field_id),
+            Decimal(int(amount)) / 10,
+        )
+        if fy == year:
+            rows_count += n
+    source = themes.get_source()
+    derived = list(source.funding([year, year - 1]))
+    for t in derived:
+        _add(
+            matrix,
+            previous,
+            year,
+            t.fiscal_year,
+            t.kind,
+            code_of_block.get(t.block_id),
+            code_of_field.get(t.field_id),
+            Decimal(t.amount_million),
+        )
+    figures = FundingFigures(year, blocks, fields, matrix, previous, record_count=rows_count)
+    figures.derived_count = sum(
+        t.themes for t in derived if t.fiscal_year == year and t.block_id in code_of_block
+    )
+    if block_ids is None:
+        figures.measures = measure_lines(year, source.measure_funding(year))
+        figures.uncounted = list(source.uncounted(year))
+    return figures
+
+
+def _record_sums(year: int, block_ids: list[int] | None):
+    """(fiscal year, kind, block id, field id, tenths, count) of `year` and the year before."""
     query = (
         sa.select(
             FundingRecord.fiscal_year,
@@ -170,36 +205,7 @@ def year_figures(year: int, block_ids: list[int] | None = None) -> FundingFigure
     )
     if block_ids is not None:
         query = query.where(FundingRecord.block_id.in_(block_ids))
-    rows_count = 0
-    result = db.session.execute(query).all()
-    for fy, kind, block_id, field_id, amount, n in result:
-        _add(
-            matrix,
-            previous,
-            year,
-            fy,
-            kind,
-            code_of_block.get(block_id),
-            code_of_field.get(field_id),
-            Decimal(int(amount)) / 10,
-        )
-        if fy == year:
-            rows_count += n
-    for t in _theme_rows([year, year - 1]):
-        _add(
-            matrix,
-            previous,
-            year,
-            t.fiscal_year,
-            t.kind,
-            code_of_block.get(t.block_id),
-            code_of_field.get(t.field_id),
-            Decimal(t.amount_million),
-        )
-    figures = FundingFigures(year, blocks, fields, matrix, previous, record_count=rows_count)
-    if block_ids is None:
-        figures.measures = measure_lines(year)
-    return figures
+    return db.session.execute(query).all()
 
 
 def _add(matrix, previous, year, fy, kind, block, field_code, amount) -> None:
@@ -211,8 +217,9 @@ def _add(matrix, previous, year, fy, kind, block, field_code, amount) -> None:
         previous[kind][block] += amount
 
 
-def measure_lines(year: int) -> list[MeasureLine]:
-    """Per measure: its budget line of `year` beside the sum of its funding records."""
+def measure_lines(year: int, derived: dict[int, Decimal] | None = None) -> list[MeasureLine]:
+    """Per measure: its budget line of `year` beside the sum of its funding records and of
+    the budgets of its adopted themes that no record replaces (`derived`: measure → ¥M)."""
     funded = defaultdict(lambda: ZERO)
     for measure_id, amount in db.session.execute(
         sa.select(FundingRecord.measure_id, sa.func.sum(FundingRecord.amount_tenths))
@@ -220,6 +227,8 @@ def measure_lines(year: int) -> list[MeasureLine]:
         .group_by(FundingRecord.measure_id)
     ):
         funded[measure_id] = Decimal(int(amount)) / 10
+    for measure_id, amount in (derived or {}).items():
+        funded[measure_id] += amount
     rows = db.session.execute(
         sa.select(Measure.id, Measure.name, Ministry.name, MeasureBudget.amount_million)
         .join(Ministry, Ministry.id == Measure.ministry_id)

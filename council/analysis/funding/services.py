@@ -6,6 +6,7 @@ from council.analysis.funding.importer import FundingRow
 from council.analysis.funding.models import FundingRecord
 from council.errors import DomainError
 from council.extensions import db
+from council.portal.models.registers import Theme
 from council.tables.results import ImportSummary
 
 # What a record holds besides its bookkeeping: the columns the audit log follows.
@@ -34,6 +35,11 @@ def save_record(values: dict, *, record: FundingRecord | None = None) -> Funding
     if _clash(values, record.id if record else None):
         raise FundingError(
             "同じ年度・区分・府省・ブロック・案件名の記録がすでにあります。", field="title"
+        )
+    if values["theme_id"] is not None and db.session.get(Theme, values["theme_id"]) is None:
+        raise FundingError(
+            f"研究テーマID {values['theme_id']} の採択研究テーマは登録されていません。",
+            field="theme_id",
         )
     if record is None:
         record = FundingRecord(source="manual")

@@ -2,7 +2,7 @@
 
 (a) activities co-organised by several organisations (activity_organizers), and
 (b) adopted research themes with their lead and participating organisations (through the
-    small interface of council/analysis/themes.py, until the portal's models are merged).
+    small interface of council/analysis/themes.py over the portal's register).
 
 Both give "collaborations": (source, id, fiscal year, agency ids); every pair of agencies in
 one collaboration is an edge, weighted by how many collaborations they share.
@@ -75,13 +75,13 @@ def activity_collaborations(region: Region, first: int, last: int) -> list[Colla
 
 
 def theme_collaborations(
-    region: Region, first: int, last: int, prefecture_of: dict[int, int | None]
+    region: Region, theme_rows: list[themes.ThemeMembers], prefecture_of: dict[int, int | None]
 ) -> list[Collaboration]:
-    """Adopted themes of the range: for a block the themes of that block; for a cluster region
-    the theme organisations located in its prefectures."""
+    """Adopted themes of the range (`theme_rows`, read once): for a block the themes of that
+    block; for a cluster region the theme organisations located in its prefectures."""
     out = []
     wanted = set(region.prefecture_ids)
-    for theme in themes.get_source().members(first, last):
+    for theme in theme_rows:
         if region.kind == "block":
             if theme.block_id != region.block_id:
                 continue
@@ -108,7 +108,7 @@ def collaborations(region: Region, first: int, last: int):
     if theme_rows:
         agencies = agency_rows()
         prefecture_of = {i: row[2] for i, row in agencies.items()}
-        found += theme_collaborations(region, first, last, prefecture_of)
+        found += theme_collaborations(region, theme_rows, prefecture_of)
     else:
         ids = {a for c in found for a in c.agency_ids}
         agencies = agency_rows(ids) if ids else {}

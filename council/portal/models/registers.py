@@ -160,7 +160,23 @@ class Theme(RecordMixin, db.Model):
     """A research theme that a programme adopted, with its lead and participating bodies."""
 
     __tablename__ = "portal_themes"
-    __table_args__ = (sa.UniqueConstraint("programme", "fiscal_year", "title", "lead_agency_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("programme", "fiscal_year", "title", "lead_agency_id"),
+        # The funding survey sums a year's budgets by measure, field and block
+        # (council/analysis/theme_budgets.py) from this index alone, never from the table.
+        sa.Index(
+            "ix_portal_themes_survey",
+            "fiscal_year",
+            "status",
+            "budget",
+            "measure_id",
+            "field_id",
+            "block_id",
+            "lead_agency_id",
+        ),
+        # The analysis's data version reads max(updated_at) on every network request.
+        sa.Index("ix_portal_themes_updated_at", "updated_at"),
+    )
 
     programme: Mapped[str] = mapped_column(sa.String(200))
     measure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("measures.id"), index=True)
