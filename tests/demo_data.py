@@ -1,0 +1,71 @@
+"""The demo data set (`flask demo`'s activities) loaded once per session and handed to every
+test that asks for it, instead of running load_demo() again (seconds each time).
+
+`demo_snapshot` loads it once, on top of the reference data, and keeps what it wrote: on SQLite
+a database file that the `app` fixture copies, on PostgreSQL every table's rows in COPY format.
+`demo_data` gives a test that database and the logins, one (role, email, password) per role.
+Loading the demo itself (idempotence, the plan) stays tested in tests/demo/test_demo.py.
+"""
+
+import shutil
+
+import pytest
+
+from council import create_app
+from council.extensions import db
+
+
+def load_into(app) -> list[tuple[str, str, str]]:
+    """What `flask demo` writes first: the demo activities, as the system (cli)."""
+    from council.audit.hooks import act_as_system
+    from council.demo import load_demo
+
+    with app.app_context():
+        act_as_system(db.session)
+        logins = load_demo()
+        db.session.commit()
+        db.session.remove()
+    return logins
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(_schema, tmp_path_factory) -> dict:
+    from tests.conftest import PG_URL, _base_config, _pg_empty, pg_copy_in, pg_copy_out
+
+    tmp = tmp_path_factory.mktemp("demo-snapshot")
+    if _schema["kind"] == "sqlite":
+        template = tmp / "demo.db"
+        shutil.copy(_schema["seeded_template"], template)
+        app = create_app(_base_config(tmp, f"sqlite:///{template}"))
+        logins = load_into(app)
+        with app.app_context():
+            db.engine.dispose()
+        return {"logins": logins, "template": template}
+    # PostgreSQL: load it in this worker's database, read every table back, leave it empty.
+    app = create_app(_base_config(tmp, PG_URL))
+    with app.app_context():
+        _pg_empty(_schema)
+        pg_copy_in(_schema["seed"])
+    logins = load_into(app)
+    with app.app_context():
+        rows = pg_copy_out()
+        _pg_empty(_schema)
+        db.engine.dispose()
+    return {"logins": logins, **rows}
+
+
+def restore_demo(snapshot: dict, schema: dict) -> None:
+    """Puts the demo back into the database of the app whose context is pushed (PostgreSQL:
+    the tables are emptied first; on SQLite the `app` fixture copied the file already)."""
+    from tests.conftest import _pg_empty, pg_copy_in
+
+    if schema["kind"] == "pg":
+        _pg_empty(schema)
+        pg_copy_in(snapshot)
+
+
+@pytest.fixture
+def demo_data(app, _schema, demo_snapshot) -> list[tuple[str, str, str]]:
+    """The test's database holds the reference data and the demo; returns the demo logins."""
+    restore_demo(demo_snapshot, _schema)
+    return demo_snapshot["logins"]
