@@ -20,6 +20,9 @@ from itsdangerous import URLSafeTimedSerializer
 
 from council import create_app
 from council.extensions import db
+from tests import routing_cache
+
+routing_cache.install()
 
 # Factories (make_user, make_activity, login_as), the users of each role, signed in or not, and
 # the demo data set loaded once per session.
@@ -168,7 +171,8 @@ def pg_copy_out(skip: tuple[str, ...] = ()) -> dict:
         for table, _data in copies
         if "id" in table.c and isinstance(table.c.id.type, sa.Integer)
     )
-    return {"copies": copies, "setval_sql": setval}
+    # Plain names and bytes: the demo's rows are shared between xdist workers as a pickle.
+    return {"copies": [(table.name, data) for table, data in copies], "setval_sql": setval}
 
 
 # The sequences the last test drew from start again at 1, as TRUNCATE … RESTART IDENTITY would.
@@ -216,8 +220,8 @@ def pg_copy_in(seed: dict) -> None:
     """Writes back rows read by `pg_copy_out` into the emptied tables."""
     with db.engine.begin() as conn:
         cursor = conn.connection.driver_connection.cursor()
-        for table, data in seed["copies"]:
-            with cursor.copy(f'COPY "{table.name}" FROM STDIN') as copy:
+        for name, data in seed["copies"]:
+            with cursor.copy(f'COPY "{name}" FROM STDIN') as copy:
                 copy.write(data)
         conn.exec_driver_sql(seed["setval_sql"])
 
