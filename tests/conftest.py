@@ -3,6 +3,10 @@
 COUNCIL_TEST_DATABASE_URL selects PostgreSQL; the default is SQLite. The schema is built once
 per session by the real Alembic migrations. Each SQLite test then gets a copy of that
 pristine file; on PostgreSQL every table is emptied before the test (see `_pg_empty`).
+
+Under pytest-xdist (`pytest -n 2`) each worker has a database of its own on the same server,
+named after the given one (`test` → `test_gw0`, `test_gw1`) and created when missing; PG_URL is
+that worker's URL, so every test and fixture that reads it stays on its worker's database.
 """
 
 import os
@@ -16,11 +20,26 @@ from itsdangerous import URLSafeTimedSerializer
 
 from council import create_app
 from council.extensions import db
+from tests import routing_cache
 
-# Factories (make_user, make_activity, login_as) and the users of each role, signed in or not.
-pytest_plugins = ("tests.factories", "tests.roles")
+routing_cache.install()
 
-PG_URL = os.environ.get("COUNCIL_TEST_DATABASE_URL")
+# Factories (make_user, make_activity, login_as), the users of each role, signed in or not, and
+# the demo data set loaded once per session.
+pytest_plugins = ("tests.factories", "tests.roles", "tests.demo_data")
+
+
+def _worker_url(url: str | None) -> str | None:
+    """The database of this xdist worker: the given name with the worker id appended."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    parsed = sa.engine.make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(False)
+
+
+GIVEN_PG_URL = os.environ.get("COUNCIL_TEST_DATABASE_URL")
+PG_URL = _worker_url(GIVEN_PG_URL)
 CSRF_RAW = "test-csrf-raw-token"
 
 
@@ -58,6 +77,8 @@ def _schema(tmp_path_factory):
 def _pg_schema(tmp: Path) -> dict:
     """Migrates the PostgreSQL database from nothing, and reads what each test needs back:
     the reference data and the statement that empties the tables."""
+    if PG_URL != GIVEN_PG_URL:
+        _pg_create_database(GIVEN_PG_URL, sa.engine.make_url(PG_URL).database)
     engine = sa.create_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))
@@ -71,6 +92,20 @@ def _pg_schema(tmp: Path) -> dict:
         empty_sql = _pg_empty_sql(tables)
         db.engine.dispose()
     return {"kind": "pg", "tables": tables, "seed": seed, "empty_sql": empty_sql}
+
+
+def _pg_create_database(given_url: str, name: str) -> None:
+    """Creates the worker's database, from a connection to the given one, unless it exists."""
+    admin = sa.create_engine(given_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            )
+            if not found:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
 
 
 def _sqlite_schema(tmp: Path) -> dict:
@@ -109,27 +144,35 @@ def _pg_seed_copy(tables: list[str]) -> dict:
 
     seed_all()
     db.session.commit()
+    copies = pg_copy_out(skip=("audit_entries",))
+    with db.engine.begin() as conn:
+        names = ", ".join(f'"{t}"' for t in tables)
+        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    return copies
+
+
+def pg_copy_out(skip: tuple[str, ...] = ()) -> dict:
+    """Every table's rows (but those in `skip`) in COPY's text format, and the statement that
+    sets the sequences after the highest id copied, as if the rows had just been written."""
     copies = []
     with db.engine.connect() as conn:
         cursor = conn.connection.driver_connection.cursor()
         for table in db.metadata.sorted_tables:
-            if table.name == "audit_entries":
+            if table.name in skip:
                 continue
             with cursor.copy(f'COPY "{table.name}" TO STDOUT') as copy:
                 data = b"".join(bytes(chunk) for chunk in copy)
             if data:
                 copies.append((table, data))
-        names = ", ".join(f'"{t}"' for t in tables)
-        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        conn.commit()
-    # The sequences go on after the highest id copied, as if the seed had just run.
+        conn.rollback()
     setval = "".join(
         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), MAX(id)) "
         f'FROM "{table.name}";\n'
         for table, _data in copies
         if "id" in table.c and isinstance(table.c.id.type, sa.Integer)
     )
-    return {"copies": copies, "setval_sql": setval}
+    # Plain names and bytes: the demo's rows are shared between xdist workers as a pickle.
+    return {"copies": [(table.name, data) for table, data in copies], "setval_sql": setval}
 
 
 # The sequences the last test drew from start again at 1, as TRUNCATE … RESTART IDENTITY would.
@@ -173,11 +216,12 @@ def _pg_empty(schema: dict) -> None:
         conn.exec_driver_sql(schema["empty_sql"])
 
 
-def _pg_restore_seed(seed: dict) -> None:
+def pg_copy_in(seed: dict) -> None:
+    """Writes back rows read by `pg_copy_out` into the emptied tables."""
     with db.engine.begin() as conn:
         cursor = conn.connection.driver_connection.cursor()
-        for table, data in seed["copies"]:
-            with cursor.copy(f'COPY "{table.name}" FROM STDIN') as copy:
+        for name, data in seed["copies"]:
+            with cursor.copy(f'COPY "{name}" FROM STDIN') as copy:
                 copy.write(data)
         conn.exec_driver_sql(seed["setval_sql"])
 
@@ -213,8 +257,13 @@ def app(_schema, tmp_path, request):
         uri = PG_URL
     else:
         path = tmp_path / "test.db"
-        wants_seed = "seeded" in request.fixturenames
-        shutil.copy(_schema["seeded_template" if wants_seed else "template"], path)
+        if "demo_data" in request.fixturenames:
+            # The demo data set of this session (tests/demo_data.py), seeded and loaded.
+            source = request.getfixturevalue("demo_snapshot")["template"]
+        else:
+            wants_seed = "seeded" in request.fixturenames
+            source = _schema["seeded_template" if wants_seed else "template"]
+        shutil.copy(source, path)
         uri = f"sqlite:///{path}"
     app = create_app(_base_config(tmp_path, uri))
     app.test_client_class = CouncilClient
@@ -236,12 +285,12 @@ def client(app):
 
 
 @pytest.fixture
-def seeded(app, _schema):
+def seeded(app, _schema, request):
     """The reference data of `flask seed`: blocks, ministries, categories, directory, measures.
     On SQLite the app fixture already copied a database seeded once per session; on
-    PostgreSQL the rows of one seed run are copied in again."""
-    if _schema["kind"] == "pg":
-        _pg_restore_seed(_schema["seed"])
+    PostgreSQL the rows of one seed run are copied in again (`demo_data` brings them too)."""
+    if _schema["kind"] == "pg" and "demo_data" not in request.fixturenames:
+        pg_copy_in(_schema["seed"])
     return app
 
 

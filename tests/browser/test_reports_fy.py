@@ -5,13 +5,11 @@ import re
 
 from openpyxl import load_workbook
 
-from council.demo import load_demo
-from council.extensions import db
 
-
-def test_hq_drills_into_a_fy2007_count_and_downloads_the_xlsx(seeded, page, live_server, tmp_path):
-    logins = load_demo()
-    db.session.commit()
+def test_hq_drills_into_a_fy2007_count_and_downloads_the_xlsx(
+    demo_data, page, live_server, tmp_path
+):
+    logins = demo_data
     email, password = next((e, p) for role, e, p in logins if role == "hq")
     page.goto(live_server + "/login")
     page.fill("#email", email)

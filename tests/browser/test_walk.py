@@ -77,10 +77,11 @@ HEADER_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def walk_site(_schema, tmp_path_factory):
+def walk_site(_schema, tmp_path_factory, request):
     if _schema["kind"] != "sqlite":
         pytest.skip("the walk runs on SQLite (the pages are the same on PostgreSQL)")
-    app, _ = load_demo_app(_schema, tmp_path_factory.mktemp("walk"), _base_config)
+    template = request.getfixturevalue("demo_snapshot")["template"]
+    app = load_demo_app(template, tmp_path_factory.mktemp("walk"), _base_config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

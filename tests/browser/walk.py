@@ -1,12 +1,13 @@
 """The URL map's GET pages, one fixture object per route, for the browser walk.
 
-A demo data set (`flask demo`) is loaded once per module; `page_urls(app)` returns, for every
+A demo data set (`flask demo`) is restored once per module; `page_urls(app)` returns, for every
 GET route that answers HTML, one URL filled with an object of the demo that the route can show.
 """
 
 import shutil
 
 import sqlalchemy as sa
+from flask import Flask
 from werkzeug.routing import BuildError
 
 from council import create_app
@@ -38,23 +39,21 @@ NOT_PAGES = (
 )
 
 
-def load_demo_app(schema: dict, tmp_path, base_config) -> tuple:
-    """An app on a copy of the seeded template database with the demo loaded; the logins."""
+def load_demo_app(demo_template, tmp_path, base_config) -> Flask:
+    """An app on a copy of the session's demo database (tests/demo_data.py), with what
+    `flask demo` adds after the activities: the portal's registers, so their pages are walked
+    too."""
     from council.audit.hooks import act_as_system
-    from council.demo import load_demo
+    from council.portal.demo import load_portal_demo
 
-    shutil.copy(schema["seeded_template"], tmp_path / "walk.db")
+    shutil.copy(demo_template, tmp_path / "walk.db")
     app = create_app(base_config(tmp_path, f"sqlite:///{tmp_path / 'walk.db'}"))
     with app.app_context():
         act_as_system(db.session)
-        logins = load_demo()
-        # What `flask demo` adds: the portal's registers, so their pages are walked too.
-        from council.portal.demo import load_portal_demo
-
         load_portal_demo()
         db.session.commit()
         db.session.remove()
-    return app, logins
+    return app
 
 
 def _first(query):

@@ -6,14 +6,12 @@ from collections import Counter
 import sqlalchemy as sa
 
 from council.activities.models import Activity
-from council.demo import load_demo
 from council.extensions import db
 from tests.reports.html import matrix, national
 
 
-def test_every_demo_year_matrix_equals_the_held_activities_listed_by_the_api(seeded, app):
-    logins = load_demo()
-    db.session.commit()
+def test_every_demo_year_matrix_equals_the_held_activities_listed_by_the_api(demo_data, app):
+    logins = demo_data
     email, password = next((e, p) for role, e, p in logins if role == "hq")
     client = app.test_client()
     assert client.post("/login", data={"email": email, "password": password}).status_code == 302

@@ -8,7 +8,6 @@ import re
 import sqlalchemy as sa
 
 from council.activities.models import Activity, Category
-from council.demo import load_demo
 from council.directory.models import Block
 from council.extensions import db
 from council.figures.completeness import check_block
@@ -29,9 +28,8 @@ def _cell(html: str, table_id: str, block: str, category: str) -> str:
     return re.sub(r"<br>", " ", cell).strip()
 
 
-def test_the_submission_cycle_on_the_demo_data(seeded, app):
-    logins = load_demo()
-    db.session.commit()
+def test_the_submission_cycle_on_the_demo_data(demo_data, app):
+    logins = demo_data
     kanto = db.session.scalar(sa.select(Block).where(Block.code == "kanto"))
     sec = _login(app, logins, "kanto@demo.example.jp")
     hq = _login(app, logins, "hq@demo.example.jp")
