@@ -5,16 +5,20 @@ themes there are."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from council import fiscal
 from council.analysis import themes
 from council.analysis.funding.models import KINDS, FundingRecord
-from council.directory.models import Block, Ministry
+from council.cache import single_read
+from council.directory.models import Agency, Block, Ministry
 from council.extensions import db
 from council.measures.models import Measure, MeasureBudget
+from council.portal.models.registers import Theme
 from council.reference.models import ResearchField
 
 ZERO = Decimal("0.0")
@@ -243,3 +247,46 @@ def measure_lines(year: int, derived: dict[int, Decimal] | None = None) -> list[
         for measure_id, name, ministry, budget in rows
         if budget is not None or measure_id in funded
     ]
+
+
+def _aggregates():
+    """One scalar subquery per aggregate (SQLite answers a lone MAX() from an index).
+    The first two are the newest changes, which decide whether the data has settled."""
+    measure_sum = sa.func.sum(
+        Measure.id
+        * (
+            sa.func.length(Measure.name)
+            + 7 * sa.func.length(Measure.flags)
+            + 13 * Measure.ministry_id
+            + 17 * sa.func.coalesce(Measure.parent_id, 0)
+        )
+    )
+    return [
+        sa.select(sa.func.max(FundingRecord.updated_at)).scalar_subquery(),
+        sa.select(sa.func.max(Theme.updated_at)).scalar_subquery(),
+        sa.select(sa.func.max(FundingRecord.id)).scalar_subquery(),
+        sa.select(sa.func.count(FundingRecord.id)).scalar_subquery(),
+        sa.select(sa.func.count(Theme.id)).scalar_subquery(),
+        sa.select(sa.func.count(Measure.id)).scalar_subquery(),
+        sa.select(measure_sum).scalar_subquery(),
+        sa.select(
+            sa.func.sum(MeasureBudget.id * (MeasureBudget.amount_million + 1))
+            + sa.func.count(MeasureBudget.id)
+        ).scalar_subquery(),
+        sa.select(sa.func.sum(Agency.version) + sa.func.count(Agency.id)).scalar_subquery(),
+    ]
+
+
+def data_version() -> tuple | None:
+    """What the survey page shows depends on: the funding records, the adopted themes (their
+    budgets, status and placement), the measures and their budget lines, the agencies (a
+    theme's lead places it). One statement of aggregates; None while a change settles, and
+    None when a source other than the portal's register supplies the themes (a test's)."""
+    if not isinstance(themes.get_source(), themes.PortalThemes):
+        return None
+    row = single_read(sa.select(*_aggregates()))
+    settle = timedelta(seconds=current_app.config.get("FEED_SETTLE_SECONDS", 60))
+    now = datetime.now(UTC)
+    if any(stamp is not None and now - stamp < settle for stamp in row[:2]):
+        return None
+    return tuple(row)

@@ -5,6 +5,7 @@ secretariat reads its own block."""
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from council import fiscal, permissions
 from council.analysis.access import signed_in_analyst
@@ -12,6 +13,7 @@ from council.analysis.funding import charts, exports, queries, services
 from council.analysis.funding.forms import FundingForm, FundingImportForm
 from council.analysis.funding.importer import COLUMNS, read_funding
 from council.analysis.funding.models import KINDS, FundingRecord
+from council.cache import kept
 from council.converters import page_arg
 from council.directory.models import Block, Ministry
 from council.extensions import db, utc_now
@@ -37,17 +39,33 @@ def index():
 
 @bp.route("/<int:year>")
 def year(year: int):
+    """The year's survey. Its content is a pure function of the data: rendered once per
+    (year, the viewer's blocks, editing rights, data version) in this process."""
     year_or_404(year)
-    figures = queries.year_figures(year, permissions.analysis_block_ids(current_user))
-    return render_template(
-        "analysis/funding.html",
-        f=figures,
-        kinds=KINDS,
-        charts={
-            kind: (charts.by_block(figures, kind), charts.by_field(figures, kind)) for kind in KINDS
-        },
-        years=range(fiscal.current_fiscal_year() + 1, 2004, -1),
-        can_edit=permissions.can_edit_funding(current_user),
+    block_ids = permissions.analysis_block_ids(current_user)
+    can_edit = permissions.can_edit_funding(current_user)
+    current = fiscal.current_fiscal_year()
+    key = (year, tuple(block_ids) if block_ids is not None else None, can_edit, current)
+    content = kept(
+        "funding.page", key, queries.data_version(), lambda: _content(year, block_ids, can_edit)
+    )
+    return render_template("analysis/funding.html", year=year, content=content)
+
+
+def _content(year: int, block_ids: list[int] | None, can_edit: bool) -> Markup:
+    figures = queries.year_figures(year, block_ids)
+    return Markup(
+        render_template(
+            "analysis/_funding_content.html",
+            f=figures,
+            kinds=KINDS,
+            charts={
+                kind: (charts.by_block(figures, kind), charts.by_field(figures, kind))
+                for kind in KINDS
+            },
+            years=range(fiscal.current_fiscal_year() + 1, 2004, -1),
+            can_edit=can_edit,
+        )
     )
 
 

@@ -3,10 +3,12 @@ hubs, communities and drawing, and its GraphML and CSV exports."""
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from council import fiscal, permissions
 from council.analysis.access import signed_in_analyst
 from council.analysis.network import exports, service
+from council.cache import kept
 from council.figures.exports import download
 from council.web.requests import require
 
@@ -51,9 +53,19 @@ def index():
 
 @bp.route("/<region>")
 def region(region: str):
+    """The page's content follows from the computed network alone: rendered once per
+    (region, range, network version) in this process, as the network itself is kept."""
     r = _load(region)
+    key = (r.region.code, r.first, r.last)
+
+    def content() -> Markup:
+        inline = r.metrics_obj.nodes <= INLINE_NODES
+        return Markup(render_template("analysis/_network_region_content.html", r=r, inline=inline))
+
     return render_template(
-        "analysis/network_region.html", r=r, inline=r.metrics_obj.nodes <= INLINE_NODES
+        "analysis/network_region.html",
+        r=r,
+        content=kept("network.page", key, (r.version,), content),
     )
 
 
