@@ -131,9 +131,17 @@ class PortalThemes:
     def latest_year(self) -> int | None:
         return theme_budgets.latest_year()
 
+    @staticmethod
+    def probes() -> list:
+        """Scalar subqueries whose values change with any theme or organisation link, for
+        a caller to read in its own statement (one scalar subquery per aggregate). Themes
+        are withdrawn, never deleted (a funding record may name one): the newest id and the
+        newest change are index probes where a count would scan."""
+        return [
+            sa.select(sa.func.max(Theme.id)).scalar_subquery(),
+            sa.select(sa.func.max(Theme.updated_at)).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(theme_participants).scalar_subquery(),
+        ]
+
     def version(self) -> str:
-        themes = db.session.execute(
-            sa.select(sa.func.count(Theme.id), sa.func.max(Theme.updated_at))
-        ).one()
-        links = db.session.scalar(sa.select(sa.func.count()).select_from(theme_participants))
-        return f"{themes[0]}:{themes[1]}:{links}"
+        return ":".join(str(v) for v in db.session.execute(sa.select(*self.probes())).one())
