@@ -136,11 +136,11 @@ class PortalThemes:
         """Scalar subqueries whose values change with any theme or organisation link, for
         a caller to read in its own statement (one scalar subquery per aggregate). Themes
         are withdrawn, never deleted (a funding record may name one): the newest id and the
-        newest change are index probes where a count would scan."""
+        newest change are index probes where a count would scan; a change of a theme's
+        organisations stamps the theme too (portal.services.save_record)."""
         return [
             sa.select(sa.func.max(Theme.id)).scalar_subquery(),
             sa.select(sa.func.max(Theme.updated_at)).scalar_subquery(),
-            sa.select(sa.func.count()).select_from(theme_participants).scalar_subquery(),
         ]
 
     def version(self) -> str:

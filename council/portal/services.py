@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from council import permissions
 from council.directory.models import Agency, Block
 from council.errors import DomainError
-from council.extensions import db
+from council.extensions import db, utc_now
 from council.portal.models import Facility, News, SupportMeasure, Theme
 from council.reference.models import Prefecture, ResearchField
 
@@ -70,6 +70,9 @@ def save_record(kind: str, record, values: dict, *, actor, check: bool = True):
             if creating or {o.id for o in current} != set(value):
                 setattr(record, attr, [db.session.get(target, i) for i in value])
                 changed = True
+                # A changed list alone writes no row of the record: stamp it, so that its
+                # last change (and every version read from it) follows its links too.
+                record.updated_at = utc_now()
             continue
         if key == "activity_id" and not creating:
             continue

@@ -48,3 +48,24 @@ def test_a_new_theme_changes_the_cached_network(hq_client):
     db.session.commit()
 
     assert hq_client.get("/api/v1/network/kinki?from=2007&to=2007").get_json()["edges"] == 2
+
+
+def test_a_change_of_a_themes_organisations_alone_changes_the_cached_network(hq_client, hq):
+    """Only the participants change (no column of the theme): the theme is stamped, so the
+    network's fingerprint moves and the next request recomputes."""
+    from council.portal import services
+
+    kinki = db.session.scalar(sa.select(Block).filter_by(code="kinki"))
+    a, b, c = db.session.scalars(sa.select(Agency).order_by(Agency.id).limit(3)).all()
+    theme = _theme("共同研究", 2007, kinki, a, [b])
+    db.session.commit()
+    assert hq_client.get("/api/v1/network/kinki?from=2007&to=2007").get_json()["edges"] == 1
+    stamped = theme.updated_at
+
+    services.save_record(
+        "themes", theme, {"participant_ids": [b.id, c.id], "_block_id": kinki.id}, actor=hq
+    )
+    db.session.commit()
+
+    assert theme.updated_at > stamped
+    assert hq_client.get("/api/v1/network/kinki?from=2007&to=2007").get_json()["edges"] == 3
