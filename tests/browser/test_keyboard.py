@@ -129,6 +129,9 @@ def test_core_tasks_with_the_keyboard_only(seeded, make_user, browser, live_serv
         "関東,補助金等公募説明会の開催,,公募説明会,2007/6/20 14:00,,さいたま,実施,一般公開,40,\r\n"
     ).encode("cp932")
     file_input = page.get_by_label("CSVファイル")
+    # The member's window was open last: the clerk's own comes back to the front (a browser
+    # opens a file dialog only for the window that has the focus).
+    page.bring_to_front()
     tab_to(page, file_input)
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
