@@ -10,10 +10,10 @@ expanded the event: within NOTICES_POLL_SECONDS (5 s) of the commit while it run
 
 import functools
 
-from council.database import dialect_insert
-from council.extensions import db, utc_now
+import sqlalchemy as sa
+
+from council.extensions import UTCDateTime, db, utc_now
 from council.notices import services
-from council.notices.models import NoticeEvent
 
 
 def _unless_suppressed(hook):
@@ -29,6 +29,18 @@ def _unless_suppressed(hook):
     return wrapper
 
 
+# The one statement a change pays for its notices, built once: the same SQL on SQLite and
+# PostgreSQL. (Built per call, the Core insert with its ON CONFLICT clause cost the request
+# about 0.1 ms of Python, four times the statement itself.)
+RECORD = sa.text(
+    "INSERT INTO notice_events"
+    " (kind, object_type, object_id, object_version, actor_user_id, created_at)"
+    " VALUES (:kind, :object_type, :object_id, :object_version, :actor_user_id, :created_at)"
+    " ON CONFLICT (kind, object_type, object_id, object_version)"
+    " DO UPDATE SET expanded_at = NULL WHERE notice_events.expanded_at IS NOT NULL"
+).bindparams(sa.bindparam("created_at", type_=UTCDateTime))
+
+
 def record(kind: str, obj: tuple[str, int, str], actor) -> int:
     """Write the event (kind, object type, id, version) in the caller's transaction.
 
@@ -36,21 +48,16 @@ def record(kind: str, obj: tuple[str, int, str], actor) -> int:
     leaves its SEQUENCE alone, such as a new participating agency) arms the event again, so
     the sender expands it once more: the notices' own keys make that write only what is new
     (the new agency's people). Returns 1."""
-    table = NoticeEvent.__table__
-    insert = dialect_insert(table).values(
-        kind=kind,
-        object_type=obj[0],
-        object_id=obj[1],
-        object_version=obj[2],
-        actor_user_id=getattr(actor, "id", None),
-        created_at=utc_now(),
-    )
     db.session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["kind", "object_type", "object_id", "object_version"],
-            set_={"expanded_at": None},
-            where=table.c.expanded_at.is_not(None),
-        )
+        RECORD,
+        {
+            "kind": kind,
+            "object_type": obj[0],
+            "object_id": obj[1],
+            "object_version": obj[2],
+            "actor_user_id": getattr(actor, "id", None),
+            "created_at": utc_now(),
+        },
     )
     return 1
 
