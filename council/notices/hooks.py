@@ -47,7 +47,9 @@ def record(kind: str, obj: tuple[str, int, str], actor) -> int:
     A second record of the same version (a retried request, or an edit of a meeting that
     leaves its SEQUENCE alone, such as a new participating agency) arms the event again, so
     the sender expands it once more: the notices' own keys make that write only what is new
-    (the new agency's people). Returns 1."""
+    (the new agency's people). On PostgreSQL, arming an event that a sender is expanding
+    at that moment waits for that expansion's commit (its row is locked), then arms it
+    again, so nothing the edit changed is missed. Returns 1."""
     db.session.execute(
         RECORD,
         {
