@@ -4,6 +4,7 @@ module imports no domain code."""
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,13 @@ def best_effort_commit() -> bool:
         db.session.rollback()
         return False
     return True
+
+
+def dialect_insert(table):
+    """An INSERT of the session's database, which offers ON CONFLICT (both of ours do)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def configure(app: Flask) -> bool:

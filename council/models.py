@@ -12,6 +12,7 @@ from council.notices.models import (
     DeliveryAttempt,
     Notice,
     NoticeContent,
+    NoticeEvent,
     NoticePreference,
     OutboxMessage,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "Prefecture",
     "Notice",
     "NoticeContent",
+    "NoticeEvent",
     "NoticePreference",
     "OutboxMessage",
     "PublishedTotal",

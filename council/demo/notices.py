@@ -1,7 +1,8 @@
 """What `flask demo` adds so that `flask notices send --once` has real mail to deliver:
 minutes of a kanto meeting in circulation with a deadline two days away, a kanto plan
 returned by headquarters, and an overdue action item. Idempotent, like the rest of the demo.
-Goes through the services, so the notices are enqueued exactly as in real use."""
+Goes through the services, so the changes' events are recorded exactly as in real use; the
+sender's next pass expands them into the mails and on-screen notices."""
 
 import uuid
 from datetime import time, timedelta

@@ -10,7 +10,9 @@ notices_cli = AppGroup("notices", help="Deliver notices (mail) from the outbox."
 
 
 @notices_cli.command("send")
-@click.option("--once", is_flag=True, help="One pass: today's notices if due, then the outbox.")
+@click.option(
+    "--once", is_flag=True, help="One pass: the changes' notices, today's if due, then the outbox."
+)
 def send_command(once: bool):
     """Deliver the outbox to MAIL_SERVER (or to instance/mail/ without one); without --once,
     keep running and poll every NOTICES_POLL_SECONDS."""
@@ -22,7 +24,7 @@ def send_command(once: bool):
     if once:
         click.echo(
             f"sent {stats.sent}, to retry {stats.retried}, failed {stats.failed}, "
-            f"daily notices enqueued {stats.daily}"
+            f"mails from changes {stats.expanded}, daily notices enqueued {stats.daily}"
         )
 
 

@@ -18,7 +18,7 @@ from council.activities.models import Activity, Category
 from council.directory.models import Agency, Block
 from council.extensions import db
 from council.minutes.models import ActionItem, Minutes, MinutesResponse
-from council.notices import hooks, mails, services
+from council.notices import fanout, mails, services
 from council.notices.kinds import DIGEST_KIND, KINDS
 from council.notices.models import DailyRun, NoticeContent, OutboxMessage
 
@@ -91,7 +91,7 @@ def reminders(today: date, now: datetime) -> int:
     ):
         silent = [a.id for a in _silent_agencies(minutes)]
         people = services.agency_recipients("minutes_reminder", silent)
-        content = hooks.circulation_content(minutes, reminder=True)
+        content = fanout.circulation_content(minutes, reminder=True)
         count += services.enqueue(
             "minutes_reminder",
             ("minutes", minutes.id, minutes.circulated_at.isoformat()),
@@ -120,7 +120,7 @@ def overdue_circulations(today: date, now: datetime) -> int:
             ],
             items=[a.name for a in silent],
             action="未回答の機関に確認するか、回答を待たずに確定するかを判断してください。",
-            link_url=hooks.minutes_url(activity),
+            link_url=fanout.minutes_url(activity),
             link_label="照会の状況を見る",
         )
         count += services.enqueue(

@@ -1,4 +1,5 @@
-"""The notices outbox, its delivery attempts, users' choices and the on-screen notices."""
+"""The notices' events, the outbox, its delivery attempts, users' choices and the on-screen
+notices."""
 
 from datetime import date, datetime
 
@@ -14,8 +15,33 @@ from council.extensions import UTCDateTime, db, utc_now
 OUTBOX_STATUSES = ("pending", "held", "sending", "sent", "digested", "failed")
 
 
+class NoticeEvent(db.Model):
+    """A change that causes notices: one row, written in the change's own transaction whatever
+    the number of people to tell. The sender expands it into outbox rows and on-screen notices
+    (council/notices/fanout.py) and stamps expanded_at."""
+
+    __tablename__ = "notice_events"
+    __table_args__ = (
+        # A change recorded twice (a retried request) is one event.
+        sa.UniqueConstraint(
+            "kind", "object_type", "object_id", "object_version", name="uq_notice_events_key"
+        ),
+        # The sender's claim: the oldest events not yet expanded.
+        sa.Index("ix_notice_events_due", "expanded_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    object_type: Mapped[str] = mapped_column(sa.String(20))
+    object_id: Mapped[int]
+    object_version: Mapped[str] = mapped_column(sa.String(40))
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expanded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class OutboxMessage(db.Model):
-    """One mail to one recipient, written in the transaction of the change that causes it."""
+    """One mail to one recipient, written by the sender when it expands the change's event."""
 
     __tablename__ = "notice_outbox"
     __table_args__ = (

@@ -1,5 +1,10 @@
-"""The sender: claims due rows of the outbox, hands each to SMTP (or to the mail folder),
-and records every attempt.
+"""The sender: expands the changes' events into notices, runs the day's notices, claims due
+rows of the outbox, hands each to SMTP (or to the mail folder), and records every attempt.
+
+Each pass (every NOTICES_POLL_SECONDS, or once with --once) first expands the events that
+the changes recorded in their own transactions (council/notices/fanout.py): that is when a
+change's outbox rows and on-screen notices are written, each event in a transaction of its
+own. Then the day's notices if due (council/notices/daily.py), then the outbox.
 
 A claim marks rows `sending` with a lease (claimed_at). On PostgreSQL the claim locks its
 rows with FOR UPDATE SKIP LOCKED, so two senders never take the same row; on SQLite the
@@ -29,7 +34,7 @@ from flask import current_app
 from sqlalchemy import event
 
 from council.extensions import db, utc_now
-from council.notices import daily
+from council.notices import daily, fanout
 from council.notices.mails import build_message
 from council.notices.models import DeliveryAttempt, NoticeContent, OutboxMessage
 from council.notices.services import unsubscribe_url_for
@@ -128,7 +133,9 @@ class Stats:
     retried: int = 0
     failed: int = 0
     daily: int = 0
+    expanded: int = 0  # mails written by expanding events
     attempted: set = field(default_factory=set)
+    broken_events: set = field(default_factory=set)  # left for the next start, logged once
 
 
 def worker_name() -> str:
@@ -258,8 +265,9 @@ def relaxed_durability():
     """The sender's own bookkeeping commits without waiting for the disk (SQLite
     synchronous=NORMAL in WAL mode, PostgreSQL synchronous_commit=off). A process crash loses
     nothing; a power loss may forget the last few "sent" marks, and those mails go out once
-    more with their Message-ID: at least once, never lost. The notices themselves were
-    committed with the change that caused them, durably."""
+    more with their Message-ID: at least once, never lost. The events were committed with
+    the change that caused them, durably; an expansion lost that way is lost with its
+    event's stamp (one transaction), and the event is expanded again."""
     engine = db.engine
     if engine.dialect.name == "sqlite":
         relax, restore = (
@@ -294,7 +302,8 @@ def relaxed_durability():
 
 
 def run(*, once: bool, transport=None, log=print) -> Stats:
-    """The sender's loop (or one pass): the day's time-driven notices, then the outbox."""
+    """The sender's loop (or one pass): the changes' events, the day's time-driven notices,
+    then the outbox."""
     config = current_app.config
     transport = transport or transport_for(config)
     worker = worker_name()
@@ -312,6 +321,7 @@ def run(*, once: bool, transport=None, log=print) -> Stats:
             while True:
                 before = (stats.sent, stats.retried, stats.failed)
                 try:
+                    stats.expanded += fanout.expand_due(failed=stats.broken_events, log=log)
                     stats.daily += daily.run_if_due(utc_now())
                     send_due(transport, worker, config, once=once, stats=stats)
                 except sa.exc.OperationalError as error:

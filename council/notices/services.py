@@ -1,4 +1,5 @@
-"""Writing notices: into the outbox and onto the screen, in the caller's transaction.
+"""Writing notices: into the outbox and onto the screen, in the caller's transaction (the
+sender's: it expands the changes' events and runs the day's notices, council/notices/fanout.py).
 
 Services flush (or execute), never commit. Rows are inserted with ON CONFLICT DO NOTHING on
 the notice's key (kind, object, recipient, object version), so notifying the same change twice
@@ -14,6 +15,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from council.accounts.models import User
+from council.database import dialect_insert
 from council.directory.models import Contact
 from council.errors import DomainError
 from council.extensions import db, utc_now
@@ -254,13 +256,9 @@ def unsubscribe(data: dict) -> None:
 def _insert_ignore(table, rows: list[dict]) -> int:
     if not rows:
         return 0
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     # RETURNING counts the rows really written: a driver's rowcount of a multi-row insert
     # is not reliable (psycopg reports -1).
-    statement = insert(table).on_conflict_do_nothing().returning(table.c.id)
+    statement = dialect_insert(table).on_conflict_do_nothing().returning(table.c.id)
     return len(db.session.execute(statement, rows).all())
 
 
@@ -303,7 +301,6 @@ def enqueue(
     ics: Callable[[], str] | None = None,
     exclude_user_id: int | None = None,
     now: datetime | None = None,
-    is_new_version: bool = False,
 ) -> int:
     """Write one notice per recipient: on screen for users, and a mail unless switched off
     (held for the daily digest when the user chose one). The mail's text is rendered once
@@ -319,11 +316,8 @@ def enqueue(
     now = now or utc_now()
     key = {"kind": kind, "object_type": obj[0], "object_id": obj[1], "object_version": obj[2]}
     outbox, notices = OutboxMessage.__table__, Notice.__table__
-    mailed: set = set()
-    shown: set = set()
-    if not is_new_version:  # the caller knows nothing was written for this version yet
-        mailed = _already(outbox, kind, *obj, outbox.c.recipient)
-        shown = _already(notices, kind, *obj, notices.c.user_id)
+    mailed = _already(outbox, kind, *obj, outbox.c.recipient)
+    shown = _already(notices, kind, *obj, notices.c.user_id)
     modes = modes_for(kind, people)
     screen_rows, mail_rows = [], []
     contents: dict[int, int] = {}  # id(MailContent) -> notice_contents.id

@@ -1,5 +1,5 @@
 """Fixtures for notices: a real SMTP server in-process (aiosmtpd), a kanto meeting with its
-agencies, and helpers that read what the server received."""
+agencies, and helpers that run the sender's steps and read what the server received."""
 
 import email
 import socket
@@ -61,6 +61,14 @@ def smtp(app):
     )
     yield handler
     controller.stop()
+
+
+def expand():
+    """The sender's first step, on its own: the events the changes recorded become outbox
+    rows and on-screen notices (council/notices/fanout.py). Returns the mails written."""
+    from council.notices import fanout
+
+    return fanout.expand_due(failed=set(), log=lambda line: None)
 
 
 def send_once():
@@ -129,4 +137,5 @@ def circulated(draft_minutes, secretariat):
         deadline=date(2099, 12, 1),
     )
     db.session.commit()
+    expand()  # as the sender does within NOTICES_POLL_SECONDS
     return draft_minutes

@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from council.extensions import db
 from council.minutes import services as minutes_services
 from council.notices.models import DeliveryAttempt, OutboxMessage
-from tests.notices.conftest import Handler, by_recipient, free_port, send_once
+from tests.notices.conftest import Handler, by_recipient, expand, free_port, send_once
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,10 +30,12 @@ def _many_members(make_user, n):
 
 
 def _circulate(minutes, secretariat):
+    """Circulate, and expand the event into outbox rows as the sender's first step does."""
     minutes_services.circulate_minutes(
         minutes, actor=secretariat, expected_version=minutes.version, deadline=date(2099, 12, 1)
     )
     db.session.commit()
+    expand()
 
 
 def _rows():

@@ -13,7 +13,7 @@ from council.notices import daily, services
 from council.notices.kinds import KINDS
 from council.notices.models import Notice, OutboxMessage
 from council.submissions import services as submissions
-from tests.notices.conftest import by_recipient, send_once
+from tests.notices.conftest import by_recipient, expand, send_once
 
 TODAY = fiscal.to_jst(utc_now()).date()
 
@@ -50,6 +50,7 @@ def circulated(ctx):
 
 def reminder(ctx):
     _circulate(ctx["minutes"], ctx["secretariat"], deadline=TODAY + timedelta(days=2))
+    expand()
     db.session.execute(sa.delete(OutboxMessage))  # the circulation itself is not the point
     db.session.commit()
     _daily(daily.reminders)
