@@ -2,14 +2,14 @@
 MAX(agencies.updated_at) on every request, which without it is a scan of every organisation
 (about half a millisecond per request on PostgreSQL with a few thousand of them).
 
-Revision ID: 0019_agencies_updated_at
-Revises: 0018_funding_themes
+Revision ID: 0020_agencies_updated_at
+Revises: 0019_notice_events
 """
 
 from alembic import op
 
-revision = "0019_agencies_updated_at"
-down_revision = "0018_funding_themes"
+revision = "0020_agencies_updated_at"
+down_revision = "0019_notice_events"
 branch_labels = None
 depends_on = None
 
