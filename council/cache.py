@@ -56,15 +56,18 @@ class Fingerprint:
 
 
 def single_read(statement, params=None):
-    """The first row of one statement, straight on a connection: the ORM's per-statement bind
-    lookup would cost more than the query itself on this path, which must stay near a bare
-    request's cost. On PostgreSQL, when the request has not opened a transaction, the
-    statement runs in autocommit: one round trip, where BEGIN and ROLLBACK around it would
-    make three (a 304 is this statement alone)."""
-    if db.engine.dialect.name != "postgresql" or db.session().in_transaction():
-        return db.session.connection().execute(statement, params).first()
+    """The first row of one statement, straight on a connection of its own when the request
+    has not opened a transaction: the ORM session's transaction (and its bookkeeping at the
+    end of the request) would cost more than the query itself on this path, which must stay
+    near a bare request's cost. On PostgreSQL the statement then runs in autocommit: one
+    round trip, where BEGIN and ROLLBACK around it would make three (a 304 is this statement
+    alone). Inside a transaction it reads there, in the same snapshot."""
+    session = db.session()
+    if session.in_transaction():
+        return session.connection().execute(statement, params).first()
     with db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT")
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         return connection.execute(statement, params).first()
 
 

@@ -25,11 +25,10 @@ def load_user(user_id: str):
     secret = session.get("sid")
     if not secret:
         return None
-    row = services.find_session(secret)
-    if row is None or str(row.user_id) != user_id:
+    user = services.find_session(secret)
+    if user is None or str(user.id) != user_id:
         return None
-    g.user_session = row
-    return row.user
+    return user
 
 
 @login_manager.request_loader

@@ -3,7 +3,6 @@
 import secrets
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from council.accounts.models import ROLES, ApiToken, User, UserSession, hash_token
 from council.accounts.passwords import (
@@ -131,16 +130,18 @@ def start_session(user: User, *, ip: str = "", user_agent: str = "") -> str:
     return secret
 
 
-def find_session(secret: str) -> UserSession | None:
-    # The session and its user in one statement: every signed-in request runs this.
-    row = db.session.scalar(
-        sa.select(UserSession)
-        .options(joinedload(UserSession.user, innerjoin=True))
-        .where(UserSession.token_hash == hash_token(secret))
+def find_session(secret: str) -> User | None:
+    """The active user of an open session: every signed-in request runs this, so it is one
+    statement that loads the user alone (the session row only decides whether it matches)."""
+    return db.session.scalar(
+        sa.select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == hash_token(secret),
+            UserSession.revoked_at.is_(None),
+            User.is_active_user,
+        )
     )
-    if row is None or row.revoked_at is not None or not row.user.is_active:
-        return None
-    return row
 
 
 def end_session(secret: str) -> None:

@@ -4,7 +4,8 @@
   predicates of `council.permissions` (403);
 - `forms`: `save_form`, the one way a view validates, acts, maps a refused action onto the form
   and commits; the form fields and small forms every domain uses;
-- `setup`: request-wide behaviour (headers, error pages, template helpers, audit actor).
+- `setup`: request-wide behaviour (headers, error pages, template helpers, audit actor);
+- `sessions`: Flask's signed-cookie session, its serializer built once per secret key.
 """
 
 from council.web.setup import configure

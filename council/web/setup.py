@@ -1,6 +1,7 @@
 """Request-wide behaviour: security headers, error pages, template helpers, audit actor."""
 
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, g, render_template, request
@@ -8,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from council import fiscal, permissions
+from council import cache, fiscal, permissions
 from council.extensions import db
 
 CSP = (
@@ -61,6 +62,9 @@ def too_large_page(error=None):
 
 
 def configure(app: Flask) -> None:
+    from council.web.sessions import CouncilSessionInterface
+
+    app.session_interface = CouncilSessionInterface()
     _guard_requests(app)
     _register_error_pages(app)
     _register_template_helpers(app)
@@ -148,6 +152,30 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(413, too_large_page)
 
 
+class NavState(NamedTuple):
+    """Everything the site menu shows that can differ between requests."""
+
+    script_root: str
+    current_fy: int
+    submissions: bool
+    analysis: bool
+    users: bool
+    audit: bool
+
+
+def nav_state() -> NavState:
+    user = current_user
+    signed_in = user.is_authenticated
+    return NavState(
+        request.script_root,
+        fiscal.current_fiscal_year(),
+        signed_in and permissions.can_view_submissions(user, user.block_id),
+        signed_in and permissions.can_open_analysis(user),
+        signed_in and permissions.can_manage_users(user),
+        signed_in and permissions.can_view_audit(user),
+    )
+
+
 def _register_template_helpers(app: Flask) -> None:
     """Japanese dates and fiscal years, line breaks, and what every template may read."""
     app.jinja_env.filters["jdate"] = fiscal.format_date
@@ -168,6 +196,8 @@ def _register_template_helpers(app: Flask) -> None:
             "perm": permissions,
             "current_fy": fiscal.current_fiscal_year(),
             "fiscal": fiscal,
+            "nav_state": nav_state,
+            "fragment": cache.fragment,
         }
 
     @app.before_request

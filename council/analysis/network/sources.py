@@ -116,21 +116,26 @@ def collaborations(region: Region, first: int, last: int):
     return found, agencies
 
 
+# One scalar subquery per aggregate: SQLite answers a lone MAX() from an index (two in one
+# SELECT would scan the table); one statement, one round trip. Built once: the pages read it
+# on every request.
+_PROBES = tuple(
+    sa.select(sa.func.max(column)).scalar_subquery()
+    for column in (Activity.id, Activity.updated_at, Agency.id, Agency.updated_at)
+)
+_GLOBAL_WITH_PORTAL = sa.select(*_PROBES, *themes.PortalThemes.probes())
+_GLOBAL = sa.select(*_PROBES)
+
+
 def global_version() -> str:
     """A cheap fingerprint of everything the networks read: index probes only (newest id and
     newest change of activities and organisations; activities are deleted softly, and list
     edits touch updated_at). When it is unchanged, no cached network can be stale."""
-    # One scalar subquery per aggregate: SQLite answers a lone MAX() from an index (two
-    # in one SELECT would scan the table); one statement, one round trip.
-    probes = [
-        sa.select(sa.func.max(column)).scalar_subquery()
-        for column in (Activity.id, Activity.updated_at, Agency.id, Agency.updated_at)
-    ]
     source = themes.get_source()
     # The portal's register is probed in the same statement; another source (a test's)
     # answers for itself.
     portal = isinstance(source, themes.PortalThemes)
-    row = single_read(sa.select(*probes, *(source.probes() if portal else ())))
+    row = single_read(_GLOBAL_WITH_PORTAL if portal else _GLOBAL)
     return f"{tuple(row)}|{'' if portal else source.version()}"
 
 
