@@ -62,9 +62,9 @@ def single_read(statement, params=None):
     near a bare request's cost. On PostgreSQL the statement then runs in autocommit: one
     round trip, where BEGIN and ROLLBACK around it would make three (a 304 is this statement
     alone). Inside a transaction it reads there, in the same snapshot."""
-    session = db.session()
-    if session.in_transaction():
-        return session.connection().execute(statement, params).first()
+    # (Asking the scoped session whether it exists opens none.)
+    if db.session.registry.has() and db.session().in_transaction():
+        return db.session.connection().execute(statement, params).first()
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             connection.execution_options(isolation_level="AUTOCOMMIT")

@@ -9,6 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import has_request_context, request
+from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -22,6 +24,23 @@ def set_actor(session, actor, reason: str = "", ip: str = "") -> None:
     session.info["audit_reason"] = reason
     if ip:
         session.info["audit_ip"] = ip
+
+
+def forget_request_actor(session) -> None:
+    """A new request: the actor the session named for the last one no longer holds."""
+    for key in ("audit_actor", "audit_reason", "audit_ip"):
+        session.info.pop(key, None)
+
+
+def _actor(session):
+    """Who acts: as set_actor() named, or in a web request the signed-in user (None for an
+    anonymous one), looked up at the request's first audited change and kept for the rest of
+    it, so that a page that changes nothing pays nothing for it."""
+    if "audit_actor" not in session.info and has_request_context():
+        user = current_user._get_current_object()
+        session.info["audit_actor"] = user if user.is_authenticated else None
+        session.info.setdefault("audit_ip", request.remote_addr or "")
+    return session.info.get("audit_actor")
 
 
 def set_reason(session, reason: str) -> None:
@@ -92,7 +111,7 @@ def _changes(obj, fields, secret, *, mode: str) -> dict:
 
 
 def _entry(session, obj, action: str, changes: dict) -> dict:
-    actor = session.info.get("audit_actor")
+    actor = _actor(session)
     actor_id = getattr(actor, "id", None) if actor is not None else None
     actor_label = getattr(actor, "email", None) or session.info.get("audit_actor_label", "system")
     return {

@@ -74,7 +74,7 @@ def configure(app: Flask) -> None:
 def _guard_requests(app: Flask) -> None:
     """Around every request: refuse NUL in paths, name the audit actor, add the security
     headers, and roll back what a failed request left in the session."""
-    from council.audit.hooks import set_actor
+    from council.audit.hooks import forget_request_actor
 
     @app.before_request
     def _no_nul_in_paths():
@@ -85,8 +85,11 @@ def _guard_requests(app: Flask) -> None:
 
     @app.before_request
     def _attribute_changes():
-        actor = current_user if current_user.is_authenticated else None
-        set_actor(db.session, actor, ip=request.remote_addr or "")
+        # The audit names the signed-in user at the request's first change (audit.hooks);
+        # a session kept from an earlier request (an app context around several) forgets
+        # the actor it named then. No session is opened here: most requests change nothing.
+        if db.session.registry.has():
+            forget_request_actor(db.session)
 
     @app.after_request
     def _security_headers(response):
