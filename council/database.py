@@ -2,7 +2,7 @@
 hooks (events, search and portal indexes) are installed by the app factory, not here: this core
 module imports no domain code."""
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -43,6 +43,38 @@ def is_read_request() -> bool:
     cache, an API token's last-use stamp) are best effort: they give way on SQLITE_BUSY
     (`best_effort_commit`)."""
     return has_request_context() and request.method in READ_METHODS
+
+
+def read_in_autocommit() -> None:
+    """On PostgreSQL, a GET or HEAD request reads in autocommit: each statement is its own
+    transaction, as each statement of a READ COMMITTED transaction already has its own
+    snapshot, so a page sees what it saw before, without the BEGIN and ROLLBACK round trips
+    that would otherwise wrap every signed-in page view (a page is then one round trip per
+    statement). The few writes a read makes are single statements and best effort anyway (an
+    API token's last-use stamp, a feed's VEVENT cache fill): each commits on its own."""
+    if not is_read_request() or db.engine.dialect.name != "postgresql":
+        return
+    endpoint = request.endpoint or ""
+    view = current_app.view_functions.get(endpoint)
+    if view is None or endpoint.endswith("static") or getattr(view, "answers_from_one_read", 0):
+        return  # static files; a feed's 304 (cache.single_read: one round trip, no session)
+    if db.session.registry.has() and db.session().in_transaction():
+        return  # a session kept open around several requests (a test's app context)
+    db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def answers_from_one_read(view):
+    """Mark a view whose usual answer needs one statement (a feed's 304): no session is
+    opened for it up front; cache.single_read reads on a connection of its own."""
+    view.answers_from_one_read = True
+    return view
+
+
+def in_autocommit(session) -> bool:
+    """True when the session's connection commits each statement (a read request on
+    PostgreSQL): no SAVEPOINT is possible there, and none is needed."""
+    connection = session.connection()
+    return connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
 
 def best_effort_commit() -> bool:

@@ -11,6 +11,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,6 +22,7 @@ from council import cache, fiscal, ical, permissions
 from council.accounts.models import User, hash_token
 from council.activities.models import NATIONAL, Activity, Category
 from council.calendars.queries import BLOCK_NAME
+from council.database import in_autocommit
 from council.directory.models import Block
 from council.extensions import db
 
@@ -243,7 +245,9 @@ def _store(writes: list[dict]) -> None:
     (SQLITE_BUSY) and the next request fills the cache instead."""
     table = Activity.__table__
     try:
-        with db.session.begin_nested():
+        # A read on PostgreSQL runs in autocommit (database.read_in_autocommit): the update
+        # commits on its own there, and a SAVEPOINT is neither possible nor needed.
+        with nullcontext() if in_autocommit(db.session) else db.session.begin_nested():
             db.session.execute(
                 sa.update(table)
                 .where(

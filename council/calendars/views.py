@@ -25,6 +25,7 @@ from council import cache, fiscal, ical, permissions
 from council.activities.models import Activity, Category
 from council.calendars import feeds, grid, queries, render, services
 from council.calendars.forms import VIEWS, CalendarFilterForm, parse_date, parse_month
+from council.database import answers_from_one_read
 from council.directory.models import Block
 from council.extensions import db
 from council.web.forms import run_action
@@ -294,6 +295,7 @@ def _lookup_code(model, code: str | None, label: str):
 
 
 @bp.route("/calendar.ics")
+@answers_from_one_read
 def public_feed():
     """Public activities only, whoever asks (a signed-in user has the personal feed)."""
     block_code = request.args.get("block") or None
@@ -316,6 +318,7 @@ def public_feed():
 
 
 @bp.route("/feeds/<token>.ics")
+@answers_from_one_read
 def personal_feed(token: str):
     """Everything the token's owner may see now; an unknown or replaced token is 404."""
     if len(token) > 100:

@@ -75,6 +75,9 @@ def _guard_requests(app: Flask) -> None:
     """Around every request: refuse NUL in paths, name the audit actor, add the security
     headers, and roll back what a failed request left in the session."""
     from council.audit.hooks import forget_request_actor
+    from council.database import read_in_autocommit
+
+    app.before_request(read_in_autocommit)
 
     @app.before_request
     def _no_nul_in_paths():
