@@ -20,7 +20,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# bench/http.py would shadow the standard library's http package (which Werkzeug imports):
+# this folder leaves sys.path before anything imports it.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
+sys.path.insert(0, str(_BENCH.parent))
 
 from council import create_app  # noqa: E402
 from council.extensions import db  # noqa: E402
