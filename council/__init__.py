@@ -5,8 +5,25 @@ from flask import Flask
 from council.config import ROOT, load_config
 
 
+class CouncilFlask(Flask):
+    """Flask, with one per-request cost taken out: Flask asks for every hook and view, on
+    every request, whether it is a coroutine function (eleven `inspect` calls on a feed's
+    304). The app has no async views, and the answer for a function never changes: it is
+    kept per function."""
+
+    def ensure_sync(self, func):
+        known = self.__dict__.setdefault("_council_sync", {})
+        try:
+            return known[func]
+        except KeyError:
+            known[func] = synced = super().ensure_sync(func)
+            return synced
+        except TypeError:  # an unhashable callable: ask Flask every time
+            return super().ensure_sync(func)
+
+
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(
+    app = CouncilFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
