@@ -56,7 +56,6 @@ def index():
         page=page,
         pages=max(1, -(-total // per_page)),
         results_key=results_key,
-        fragment=cache.fragment,
     ), (400 if error else 200)
 
 
