@@ -177,6 +177,7 @@ def month():
         args=args,
         **_links(view, span, anchor, args),
         grid_key=grid_key,
+        fragment=cache.fragment,
         public_feed_url=url_for(".public_feed", _external=True, **feed_args),
         today=today,
     ), status

@@ -71,6 +71,7 @@ def fiscal_year(year: int):
         **YEAR_TABLE_LABELS,
         drill=url_for("reports.activities", year=year),
         submitted_plans=plans.plan_vs_actual(year),
+        fragment=cache.fragment,
         version=version,
     )
 

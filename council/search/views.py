@@ -56,6 +56,7 @@ def index():
         page=page,
         pages=max(1, -(-total // per_page)),
         results_key=results_key,
+        fragment=cache.fragment,
     ), (400 if error else 200)
 
 

@@ -203,7 +203,6 @@ def _register_template_helpers(app: Flask) -> None:
             "current_fy": fiscal.current_fiscal_year(),
             "fiscal": fiscal,
             "nav_state": nav_state,
-            # `{% call fragment(name, key) %}`: a block rendered once per key (council.cache).
             "fragment": cache.fragment,
         }
 

@@ -35,6 +35,7 @@ def index():
         "activities/index.html",
         page=page,
         keyset=keyset,
+        fragment=cache.fragment,
         filters=filters,
         years=lists.years,
         blocks=lists.blocks,
