@@ -134,15 +134,22 @@ def minutes_circulated(event: NoticeEvent) -> int:
     return _enqueue(event, people, circulation_content(minutes))
 
 
+def _numbered(parent_column, parent_id: int, event: NoticeEvent, prefix: str):
+    """The numbered child (a minutes revision, a submission snapshot) that an event's version
+    names as prefix + number ("r2", "s3"); None when it is gone."""
+    model = parent_column.class_
+    return db.session.scalar(
+        sa.select(model).where(
+            parent_column == parent_id,
+            model.number == int(event.object_version.removeprefix(prefix)),
+        )
+    )
+
+
 def minutes_confirmed(event: NoticeEvent) -> int:
     """確定 (revision 1) or 訂正 (later revisions): the agencies that took part."""
     minutes = _live_minutes(event)
-    revision = minutes and db.session.scalar(
-        sa.select(MinutesRevision).where(
-            MinutesRevision.minutes_id == minutes.id,
-            MinutesRevision.number == int(event.object_version.removeprefix("r")),
-        )
-    )
+    revision = minutes and _numbered(MinutesRevision.minutes_id, minutes.id, event, "r")
     if revision is None:
         return 0
     activity = minutes.activity
@@ -265,12 +272,7 @@ def _submission_url(submission, number: int) -> str:
 
 def submission_submitted(event: NoticeEvent) -> int:
     """A block submitted (or resubmitted) its record or plan: headquarters."""
-    snapshot = db.session.scalar(
-        sa.select(Snapshot).where(
-            Snapshot.submission_id == event.object_id,
-            Snapshot.number == int(event.object_version.removeprefix("s")),
-        )
-    )
+    snapshot = _numbered(Snapshot.submission_id, event.object_id, event, "s")
     if snapshot is None:
         return 0
     submission = snapshot.submission
