@@ -3,13 +3,14 @@ agencies, and helpers that run the sender's steps and read what the server recei
 
 import email
 import socket
-from datetime import date
+from datetime import date, timedelta
 from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from council.extensions import db
+from council import fiscal
+from council.extensions import db, utc_now
 from council.minutes import services as minutes_services
 
 
@@ -126,6 +127,15 @@ def draft_minutes(meeting, secretariat):
     )
     db.session.commit()
     return minutes
+
+
+def circulate(client, minutes, days: int = 10):
+    """The secretariat's circulation form, posted with a deadline `days` ahead (JST)."""
+    deadline = fiscal.to_jst(utc_now()).date() + timedelta(days=days)
+    return client.post(
+        f"/activities/{minutes.activity_id}/minutes/circulate",
+        data={"comment_deadline_on": deadline.isoformat(), "version": minutes.version},
+    )
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from council.directory.models import Agency, Contact
 from council.extensions import db, utc_now
 from tests.notices.conftest import (
     by_recipient,
+    circulate,
     html_of,
     ics_of,
     send_once,
@@ -33,10 +34,7 @@ def test_circulation_mails_every_agency_taking_part_with_a_working_link(
 ):
     login_as(secretariat)
     deadline = fiscal.to_jst(utc_now()).date() + timedelta(days=10)
-    response = client.post(
-        f"/activities/{draft_minutes.activity_id}/minutes/circulate",
-        data={"comment_deadline_on": deadline.isoformat(), "version": draft_minutes.version},
-    )
+    response = circulate(client, draft_minutes, days=10)
     assert response.status_code == 302
     stats = send_once()
     received = by_recipient(smtp)

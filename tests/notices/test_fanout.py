@@ -13,7 +13,7 @@ from council.extensions import db, utc_now
 from council.minutes import services as minutes_services
 from council.notices import fanout, hooks
 from council.notices.models import Notice, NoticeContent, NoticeEvent, OutboxMessage
-from tests.notices.conftest import by_recipient, expand, send_once
+from tests.notices.conftest import by_recipient, circulate, expand, send_once
 
 
 def _count(model, *where) -> int:
@@ -55,11 +55,7 @@ def test_the_request_writes_one_event_and_the_sender_the_notices(
     smtp, draft_minutes, secretariat, member, client, login_as
 ):
     login_as(secretariat)
-    deadline = fiscal.to_jst(utc_now()).date() + timedelta(days=10)
-    response = client.post(
-        f"/activities/{draft_minutes.activity_id}/minutes/circulate",
-        data={"comment_deadline_on": deadline.isoformat(), "version": draft_minutes.version},
-    )
+    response = circulate(client, draft_minutes)
     assert response.status_code == 302
     events = db.session.scalars(sa.select(NoticeEvent)).all()
     assert [(e.kind, e.object_id, e.actor_user_id, e.expanded_at) for e in events] == [
