@@ -12,8 +12,10 @@ The probes live here, in the core, so that every page reading a kept value (repo
 calendars, feeds) depends on the cache and the cache on no page.
 """
 
+import os
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
+from sqlalchemy import event
 
 from council.activities.models import Activity
 from council.directory.models import Membership
@@ -106,12 +109,11 @@ _compiled_lock = threading.Lock()
 
 
 def _driver_read(statement, params: dict):
-    """The statement straight through the driver, on a pooled connection outside any
-    transaction: SQLite's connections run with the driver's own transaction handling off
-    (a lone SELECT is its own transaction), PostgreSQL's in autocommit for this one read.
-    SQLAlchemy's connection, execution context and result objects would cost more than the
-    round trip on a feed's 304; the statement is compiled once per dialect (the callers pass
-    statements built once, at import)."""
+    """The statement straight through the driver, on a connection kept for such reads,
+    outside any transaction (`_ReadConnections`). SQLAlchemy's connection, execution context
+    and result objects, a pool checkout and the isolation toggles around it would cost more
+    than the round trip on a feed's 304; the statement is compiled once per dialect (the
+    callers pass statements built once, at import)."""
     engine = db.engine
     key = (id(statement), engine.dialect.name)
     entry = _compiled.get(key)
@@ -122,30 +124,88 @@ def _driver_read(statement, params: dict):
                 _compiled.clear()
             _compiled[key] = entry
     compiled = entry[1]
-    raw = engine.raw_connection()
     try:
-        driver = raw.driver_connection
-        postgresql = engine.dialect.name == "postgresql"
-        if postgresql:
-            driver.autocommit = True
+        return _execute(engine, compiled, params)
+    except engine.dialect.loaded_dbapi.OperationalError:
+        # The server dropped a kept connection (a restart, an idle timeout): one more try, on
+        # a new connection; a second failure is the database's answer.
+        return _execute(engine, compiled, params)
+
+
+def _execute(engine, compiled: _Compiled, params: dict):
+    kept = _read_connections.take(engine)
+    try:
+        cursor = kept[2].driver_connection.cursor()
         try:
-            cursor = driver.cursor()
-            try:
-                sql, parameters = compiled.sql, compiled.parameters(params)
-                # Announced to the engine's statement listeners (the statement counters of
-                # the tests and benchmarks, logging) as SQLAlchemy's own execution does; a
-                # listener gets no SQLAlchemy connection here.
-                for listener in engine.dispatch.before_cursor_execute:
-                    sql, parameters = listener(None, cursor, sql, parameters, None, False)
-                cursor.execute(sql, parameters)
-                return compiled.row(cursor.fetchone())
-            finally:
-                cursor.close()
+            sql, parameters = compiled.sql, compiled.parameters(params)
+            # Announced to the engine's statement listeners (the statement counters of the
+            # tests and benchmarks, logging) as SQLAlchemy's own execution does; a listener
+            # gets no SQLAlchemy connection here.
+            for listener in engine.dispatch.before_cursor_execute:
+                sql, parameters = listener(None, cursor, sql, parameters, None, False)
+            cursor.execute(sql, parameters)
+            row = cursor.fetchone()
         finally:
-            if postgresql:
-                driver.autocommit = False
-    finally:
-        raw.close()
+            cursor.close()
+    except BaseException:
+        kept[2].invalidate()  # closed, and gone from the pool: the next read takes a new one
+        raise
+    _read_connections.give(engine, kept)
+    return compiled.row(row)
+
+
+class _ReadConnections:
+    """Connections kept for the single reads, per engine: taken from the engine's pool once
+    (so they went through its connect hooks) and kept checked out, SQLite's with the driver's
+    transaction handling off (database.py) so that a lone SELECT is its own transaction,
+    PostgreSQL's switched to autocommit for good. A read takes one and gives it back, under a
+    lock, at a fraction of a pool checkout's cost. At most KEEP stay idle per engine. Disposing
+    the engine closes them (the tests' teardown, a restore); one inherited across a fork is
+    left alone, as its socket is the parent's."""
+
+    KEEP = 4
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._idle: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._inherited: list = []  # never closed nor collected: their sockets are the parent's
+
+    def take(self, engine) -> tuple:
+        """(process id, pool, pool connection)"""
+        with self._lock:
+            idle = self._idle.get(engine)
+            while idle:
+                kept = idle.pop()
+                if kept[0] != os.getpid():
+                    self._inherited.append(kept)
+                elif kept[1] is engine.pool:
+                    return kept
+        if not event.contains(engine, "engine_disposed", self.close_idle):
+            event.listen(engine, "engine_disposed", self.close_idle)
+        fairy = engine.raw_connection()
+        if engine.dialect.name == "postgresql":
+            fairy.driver_connection.autocommit = True
+        return (os.getpid(), engine.pool, fairy)
+
+    def give(self, engine, kept: tuple) -> None:
+        with self._lock:
+            idle = self._idle.setdefault(engine, [])
+            if kept[1] is engine.pool and len(idle) < self.KEEP:
+                idle.append(kept)
+                return
+        kept[2].invalidate()  # from a disposed pool, or one too many
+
+    def close_idle(self, engine) -> None:
+        with self._lock:
+            idle = self._idle.pop(engine, [])
+        for pid, _pool, fairy in idle:
+            if pid == os.getpid():
+                fairy.invalidate()  # closes the driver's connection
+            else:
+                self._inherited.append((pid, _pool, fairy))
+
+
+_read_connections = _ReadConnections()
 
 
 def is_settling(fp: Fingerprint, now: datetime, settle_seconds: int) -> bool:
