@@ -124,6 +124,17 @@ def test_security_headers_on_every_page(seeded, client):
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_header_the_view_set_is_kept_and_sent_once(seeded, client):
+    # The feed sets its own Referrer-Policy and Cache-Control: the defaults must neither
+    # replace them nor be sent beside them; the others are still added.
+    response = client.get("/calendar.ics")
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert response.headers.getlist("Cache-Control") == ["private, no-cache"]
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert len(response.headers.getlist("Content-Security-Policy")) == 1
 
 
 def test_migrations_match_the_models(tmp_path):

@@ -17,6 +17,16 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+# Every response carries these unless its view set its own; no-referrer would break
+# Flask-WTF's HTTPS referrer check on every POST.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+# ... and a page (not a static file) is not stored by any cache unless its view says so.
+NO_STORE = (("Cache-Control", "no-store"),)
 
 
 def _same_site_referrer() -> str | None:
@@ -96,13 +106,15 @@ def _guard_requests(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        # no-referrer would break Flask-WTF's HTTPS referrer check on every POST.
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        # One pass over the headers the view set, where a setdefault per header would scan
+        # them five times.
+        present = {name.lower() for name, _ in response.headers}
+        defaults = SECURITY_HEADERS
         if request.endpoint and not request.endpoint.startswith("static"):
-            response.headers.setdefault("Cache-Control", "no-store")
+            defaults += NO_STORE
+        response.headers.extend(
+            [(name, value) for name, value in defaults if name.lower() not in present]
+        )
         return response
 
     @app.teardown_request
