@@ -51,6 +51,12 @@ WORKDIR = Path(tempfile.gettempdir()) / (
 )
 PASSWORD = "bench-password-123"
 SECRET_KEY = "bench-http-secret"
+# Every request (the sign-in, the checks, wrk's load, the bare app's too) says it comes from
+# the same client, as a browser does after signing in. Flask-Login's session protection
+# compares a hash of the address and the User-Agent with the one taken at sign-in: a client
+# that changed it would get its session marked not fresh, a new cookie on that response, and
+# wrk, which sends the first cookie again and again, would be measuring that every time.
+USER_AGENT = "council-bench-http/1 (wrk)"
 
 
 @dataclass
@@ -231,7 +237,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def fetch(url: str, headers: dict | None = None, timeout: float = 300) -> tuple[int, dict, bytes]:
     opener = urllib.request.build_opener(_NoRedirect)
-    request = urllib.request.Request(url, headers=headers or {})
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
     try:
         with opener.open(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
@@ -243,6 +249,7 @@ def login(base: str, email: str, password: str) -> str:
     """Sign in through the login form; returns the Cookie header value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     with opener.open(base + "/login", timeout=60) as response:
         page = response.read().decode()
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
@@ -259,6 +266,10 @@ def login(base: str, email: str, password: str) -> str:
         status = error.code
     if status != 302:
         raise SystemExit(f"login as {email} answered {status}, not a redirect")
+    # The first page after signing in adds the form token to the session cookie, as it does
+    # in a browser, which then sends the updated cookie; wrk repeats the cookie it is given.
+    with opener.open(base + "/calendar", timeout=60) as response:
+        response.read()
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
@@ -277,7 +288,7 @@ def wrk(url: str, headers: dict, options, connections: int) -> dict:
         options.wrk, f"-t{min(options.threads, connections)}", f"-c{connections}",
         f"-d{options.duration}s", "--latency", "--timeout", "10s",
     ]  # fmt: skip
-    for name, value in headers.items():
+    for name, value in {"User-Agent": USER_AGENT, **headers}.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
     percentiles = dict(re.findall(r"^[ \t]+(50|99)%[ \t]+(\S+)", out, re.M))
@@ -393,6 +404,10 @@ def _plan(page: Page, base: str, year: int, cookies: dict) -> tuple[str, dict]:
         status = fetch(url, headers)[0]
     if status != page.status:
         raise SystemExit(f"{page.name}: {path} answered {status}, expected {page.status}")
+    if page.role and "Set-Cookie" in fetch(url, headers)[1]:
+        # A client keeps the cookie it is given; wrk cannot, so it would measure a new cookie
+        # on every request where a browser gets one once.
+        raise SystemExit(f"{page.name}: {path} sets a cookie on every request of this client")
     return url, headers
 
 

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from sqlalchemy import event
 
 from council.activities.models import Activity
+from council.database import in_autocommit
 from council.directory.models import Membership
 from council.extensions import db
 
@@ -59,15 +60,20 @@ class Fingerprint:
 
 
 def single_read(statement, params=None):
-    """The first row of one statement, straight on a connection of its own when the request
-    has not opened a transaction: the ORM session's transaction (and its bookkeeping at the
-    end of the request) would cost more than the query itself on this path, which must stay
-    near a bare request's cost. On PostgreSQL the statement then runs in autocommit: one
-    round trip, where BEGIN and ROLLBACK around it would make three (a 304 is this statement
-    alone). Inside a transaction it reads there, in the same snapshot."""
+    """The first row of one statement, straight on a connection kept for such reads when the
+    request has no transaction of its own: the ORM session's transaction (and its
+    bookkeeping at the end of the request) would cost more than the query itself on this
+    path, which must stay near a bare request's cost. On PostgreSQL the statement then runs
+    in autocommit: one round trip, where BEGIN and ROLLBACK around it would make three (a 304
+    is this statement alone). A PostgreSQL read request's session is in autocommit too (each
+    statement its own transaction: database.read_in_autocommit), so the kept connection
+    answers exactly as the session's would. Inside a real transaction it reads there, in the
+    same snapshot as the rest of the request."""
     # (Asking the scoped session whether it exists opens none.)
-    if db.session.registry.has() and db.session().in_transaction():
-        return db.session.connection().execute(statement, params).first()
+    if db.session.registry.has():
+        session = db.session()
+        if session.in_transaction() and not in_autocommit(session):
+            return session.connection().execute(statement, params).first()
     return _driver_read(statement, params or {})
 
 

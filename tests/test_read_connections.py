@@ -139,3 +139,34 @@ def test_a_connection_inherited_across_a_fork_is_left_to_the_parent(
     finally:
         parents.close()  # (here both are this process's)
         childs.close()
+
+
+def test_a_page_reads_its_data_version_where_its_other_statements_see_the_same_data(
+    app, client, login_as, hq
+):
+    """SQLite: a page view is one read transaction, and the version it keeps values under
+    must come from the same snapshot as the values (else a value computed from older rows
+    could be kept under a newer version). PostgreSQL: a page view reads in autocommit (each
+    statement its own snapshot), so the version comes from a kept connection, without the
+    session's execution machinery."""
+    login_as(hq)
+    db.session.remove()  # each request opens its own session, as in production
+    statements = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append((conn, statement))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        assert client.get("/analysis/network/").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    # The probes of the global data version (index probes as scalar subqueries).
+    version_reads = [
+        conn for conn, sql in statements if "(SELECT max(activities.updated_at)" in sql
+    ]
+    assert version_reads
+    if PG_URL:
+        assert all(conn is None for conn in version_reads)  # a driver read, no SA connection
+    else:
+        assert all(conn is not None for conn in version_reads)  # the session's transaction
