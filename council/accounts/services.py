@@ -130,18 +130,23 @@ def start_session(user: User, *, ip: str = "", user_agent: str = "") -> str:
     return secret
 
 
+# Built once: every signed-in request runs it (building the statement and its cache key
+# each time cost more than the query on a cached page).
+_FIND_SESSION = (
+    sa.select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token_hash == sa.bindparam("token_hash"),
+        UserSession.revoked_at.is_(None),
+        User.is_active_user,
+    )
+)
+
+
 def find_session(secret: str) -> User | None:
     """The active user of an open session: every signed-in request runs this, so it is one
     statement that loads the user alone (the session row only decides whether it matches)."""
-    return db.session.scalar(
-        sa.select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == hash_token(secret),
-            UserSession.revoked_at.is_(None),
-            User.is_active_user,
-        )
-    )
+    return db.session.scalar(_FIND_SESSION, {"token_hash": hash_token(secret)})
 
 
 def end_session(secret: str) -> None:
