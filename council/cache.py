@@ -250,10 +250,26 @@ def store(name: str) -> Recent:
     return current_app.extensions.setdefault(f"council.cache.{name}", Recent())
 
 
+_versions_with: dict = {}
+
+
+def _version_with(more: tuple):
+    """The version statement with more columns, built once per set of columns (the callers
+    pass module constants): a statement built anew would be compiled anew on every read."""
+    key = tuple(id(column) for column in more)
+    entry = _versions_with.get(key)
+    if entry is None:
+        if len(_versions_with) > 64:  # columns built per call: keep the cache bounded
+            _versions_with.clear()
+        entry = (more, _VERSION.add_columns(*more))  # `more` kept: the ids stay theirs
+        _versions_with[key] = entry
+    return entry[1]
+
+
 def data_version(*more) -> tuple | None:
     """The current data version, or None while a change settles. One statement; `more` adds
     scalar subqueries (the versions of other tables a value depends on)."""
-    row = single_read(_VERSION.add_columns(*more) if more else _VERSION)
+    row = single_read(_version_with(more) if more else _VERSION)
     fingerprint = Fingerprint(row[0], row[1])
     settle = current_app.config.get("FEED_SETTLE_SECONDS", 60)
     if is_settling(fingerprint, datetime.now(UTC), settle):

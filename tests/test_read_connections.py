@@ -170,3 +170,24 @@ def test_a_page_reads_its_data_version_where_its_other_statements_see_the_same_d
         assert all(conn is None for conn in version_reads)  # a driver read, no SA connection
     else:
         assert all(conn is not None for conn in version_reads)  # the session's transaction
+
+
+def test_pages_compile_their_version_statements_once(app, client, login_as, hq, monkeypatch):
+    # A statement built anew on each request would be compiled anew on each read; the pages'
+    # version statements are built once, so a second round of views compiles nothing.
+    login_as(hq)
+    db.session.remove()
+    paths = ("/search?q=会議", "/analysis/funding/2007", "/analysis/network/", "/calendar.ics")
+    for path in paths:
+        assert client.get(path).status_code == 200
+    compiled = []
+    original = cache._Compiled.__init__
+
+    def counting(self, statement, dialect):
+        compiled.append(statement)
+        original(self, statement, dialect)
+
+    monkeypatch.setattr(cache._Compiled, "__init__", counting)
+    for path in paths:
+        assert client.get(path).status_code == 200
+    assert compiled == []

@@ -33,6 +33,8 @@ class FundingRecord(db.Model):
             "amount_tenths",
         ),
         sa.Index("ix_funding_records_measure", "fiscal_year", "measure_id", "amount_tenths"),
+        # The survey's data version reads MAX(updated_at) on every request: one index probe.
+        sa.Index("ix_funding_records_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,6 +3,7 @@ from the budgets of adopted themes that no record names (council/analysis/theme_
 Aggregation is done in SQL: a constant number of statements, however many records and
 themes there are."""
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -277,6 +278,13 @@ def _aggregates():
     ]
 
 
+@functools.cache
+def _version_statement():
+    """Built once: the page reads it on every request, and a statement built anew would be
+    compiled anew."""
+    return sa.select(*_aggregates())
+
+
 def data_version() -> tuple | None:
     """What the survey page shows depends on: the funding records, the adopted themes (their
     budgets, status and placement), the measures and their budget lines, the agencies (a
@@ -284,7 +292,7 @@ def data_version() -> tuple | None:
     None when a source other than the portal's register supplies the themes (a test's)."""
     if not isinstance(themes.get_source(), themes.PortalThemes):
         return None
-    row = single_read(sa.select(*_aggregates()))
+    row = single_read(_version_statement())
     settle = timedelta(seconds=current_app.config.get("FEED_SETTLE_SECONDS", 60))
     now = datetime.now(UTC)
     if any(stamp is not None and now - stamp < settle for stamp in row[:2]):
