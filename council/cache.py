@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -141,7 +142,7 @@ def _driver_read(statement, params: dict):
 def _execute(engine, compiled: _Compiled, params: dict):
     kept = _read_connections.take(engine)
     try:
-        cursor = kept[2].driver_connection.cursor()
+        cursor = kept.connection.driver_connection.cursor()
         try:
             sql, parameters = compiled.sql, compiled.parameters(params)
             # Announced to the engine's statement listeners (the statement counters of the
@@ -154,10 +155,16 @@ def _execute(engine, compiled: _Compiled, params: dict):
         finally:
             cursor.close()
     except BaseException:
-        kept[2].invalidate()  # closed, and gone from the pool: the next read takes a new one
+        kept.connection.invalidate()  # closed, and gone from the pool: the next read takes a new one
         raise
     _read_connections.give(engine, kept)
     return compiled.row(row)
+
+
+class _Kept(NamedTuple):
+    pid: int  # the process that took it from the pool
+    pool: object  # the engine's pool then: a disposed engine has a new one
+    connection: object  # SQLAlchemy's pool connection, kept checked out
 
 
 class _ReadConnections:
@@ -176,39 +183,38 @@ class _ReadConnections:
         self._idle: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._inherited: list = []  # never closed nor collected: their sockets are the parent's
 
-    def take(self, engine) -> tuple:
-        """(process id, pool, pool connection)"""
+    def take(self, engine) -> "_Kept":
         with self._lock:
             idle = self._idle.get(engine)
             while idle:
                 kept = idle.pop()
-                if kept[0] != os.getpid():
+                if kept.pid != os.getpid():
                     self._inherited.append(kept)
-                elif kept[1] is engine.pool:
+                elif kept.pool is engine.pool:
                     return kept
         if not event.contains(engine, "engine_disposed", self.close_idle):
             event.listen(engine, "engine_disposed", self.close_idle)
         fairy = engine.raw_connection()
         if engine.dialect.name == "postgresql":
             fairy.driver_connection.autocommit = True
-        return (os.getpid(), engine.pool, fairy)
+        return _Kept(os.getpid(), engine.pool, fairy)
 
-    def give(self, engine, kept: tuple) -> None:
+    def give(self, engine, kept: "_Kept") -> None:
         with self._lock:
             idle = self._idle.setdefault(engine, [])
-            if kept[1] is engine.pool and len(idle) < self.KEEP:
+            if kept.pool is engine.pool and len(idle) < self.KEEP:
                 idle.append(kept)
                 return
-        kept[2].invalidate()  # from a disposed pool, or one too many
+        kept.connection.invalidate()  # from a disposed pool, or one too many
 
     def close_idle(self, engine) -> None:
         with self._lock:
             idle = self._idle.pop(engine, [])
-        for pid, _pool, fairy in idle:
-            if pid == os.getpid():
-                fairy.invalidate()  # closes the driver's connection
+        for kept in idle:
+            if kept.pid == os.getpid():
+                kept.connection.invalidate()  # closes the driver's connection
             else:
-                self._inherited.append((pid, _pool, fairy))
+                self._inherited.append(kept)
 
 
 _read_connections = _ReadConnections()
